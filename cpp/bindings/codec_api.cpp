@@ -1,0 +1,182 @@
+// Embind glue for the codec: raw functions with `_` names that js/codec.js wraps.
+// Addresses cross as integers; data crosses through the tape (tape.hpp) and the
+// buffers described by `io_state`, so a push or an encode is one call.
+#include <emscripten/bind.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mqttw/codec/decoder.hpp"
+#include "mqttw/codec/encoder.hpp"
+#include "tape.hpp"
+
+namespace mqttw::binding {
+
+namespace {
+
+// Where JS finds the buffers. JS reads it as Int32 words at `_ioState()`; the field
+// order is part of the contract with js/wasm/boundary.js.
+struct io_state {
+  std::int32_t input_ptr;     // 0: bytes to decode are copied here
+  std::int32_t input_cap;     // 1
+  std::int32_t tape_ptr;      // 2: the tape of the last push (decode output)
+  std::int32_t tape_words;    // 3
+  std::int32_t error_code;    // 4: reason code of the last failure, 0 for none
+  std::int32_t scratch_ptr;   // 5: bytes JS writes for the encoder
+  std::int32_t scratch_cap;   // 6
+  std::int32_t request_ptr;   // 7: the tape JS writes for the encoder
+  std::int32_t request_cap;   // 8 (words)
+  std::int32_t output_ptr;    // 9: the bytes of the last encode
+  std::int32_t output_len;    // 10
+};
+
+struct codec_context {
+  io_state io{};
+  std::vector<std::uint8_t> input;
+  std::vector<std::int32_t> tape;
+  std::vector<std::uint8_t> scratch;
+  std::vector<std::int32_t> request;
+  std::vector<std::uint8_t> output;
+  std::vector<packet> packets;
+  std::string error_reason;
+
+  void publish_addresses() {
+    io.input_ptr = address(input.data());
+    io.input_cap = static_cast<std::int32_t>(input.size());
+    io.scratch_ptr = address(scratch.data());
+    io.scratch_cap = static_cast<std::int32_t>(scratch.size());
+    io.request_ptr = address(request.data());
+    io.request_cap = static_cast<std::int32_t>(request.size());
+  }
+
+  void set_error(const error& err) {
+    io.error_code = static_cast<std::int32_t>(err.code);
+    error_reason = err.reason;
+  }
+
+  static std::int32_t address(const void* p) {
+    return static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(p));
+  }
+};
+
+codec_context& context() {
+  static codec_context* ctx = [] {
+    auto* c = new codec_context();
+    c->input.resize(64 * 1024);
+    c->scratch.resize(4 * 1024);
+    c->request.resize(1024);
+    c->publish_addresses();
+    return c;
+  }();
+  return *ctx;
+}
+
+struct decoder_handle {
+  decoder codec;
+  topic_cache topics;
+  explicit decoder_handle(decoder_options options) : codec(options) {}
+};
+
+decoder_handle* handle(std::uint32_t h) { return reinterpret_cast<decoder_handle*>(static_cast<std::uintptr_t>(h)); }
+
+std::uint32_t io_state_address() { return static_cast<std::uint32_t>(codec_context::address(&context().io)); }
+
+// Grows the input buffer to at least `size` bytes. Addresses in io_state change.
+void reserve_input(std::uint32_t size) {
+  codec_context& c = context();
+  if (c.input.size() < size) c.input.resize(size);
+  c.publish_addresses();
+}
+
+// Grows the encoder's scratch bytes and request tape. Addresses in io_state change.
+void reserve_request(std::uint32_t bytes, std::uint32_t words) {
+  codec_context& c = context();
+  if (c.scratch.size() < bytes) c.scratch.resize(bytes);
+  if (c.request.size() < words) c.request.resize(words);
+  c.publish_addresses();
+}
+
+// version 0 means "take it from the CONNECT".
+std::uint32_t decoder_new(std::uint32_t version, std::uint32_t max_packet_size) {
+  decoder_options options;
+  if (version != 0) options.version = static_cast<protocol_version>(version);
+  options.max_packet_size = max_packet_size;
+  return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(new decoder_handle(options)));
+}
+
+void decoder_free(std::uint32_t h) { delete handle(h); }
+
+void decoder_reset(std::uint32_t h) { handle(h)->codec.reset(); }
+
+std::uint32_t decoder_version(std::uint32_t h) { return static_cast<std::uint32_t>(handle(h)->codec.version()); }
+
+std::uint32_t decoder_buffered(std::uint32_t h) { return static_cast<std::uint32_t>(handle(h)->codec.buffered()); }
+
+// Decodes `length` bytes from the input buffer. Returns the number of packets on the
+// tape; io.error_code says whether decoding stopped at bad input.
+std::int32_t decoder_push(std::uint32_t h, std::uint32_t length) {
+  codec_context& c = context();
+  decoder_handle& d = *handle(h);
+  c.packets.clear();
+  c.tape.clear();
+  protocol_version version = d.codec.version();
+  bool version_known = d.codec.version_known();
+  const error& err = d.codec.push(bytes_view(c.input.data(), length), c.packets);
+  tape_writer writer(c.tape);
+  for (const packet& p : c.packets) {
+    // Packets after the CONNECT that names the stream's level use that level.
+    if (const auto* connect = std::get_if<connect_packet>(&p); connect && !version_known) {
+      version = connect->version;
+      version_known = true;
+    }
+    writer.write(p, version, &d.topics);
+  }
+  c.io.tape_ptr = codec_context::address(c.tape.data());
+  c.io.tape_words = static_cast<std::int32_t>(c.tape.size());
+  c.set_error(err);
+  return static_cast<std::int32_t>(c.packets.size());
+}
+
+// Encodes the packet JS wrote on the request tape. Returns the encoded length, or -1
+// with io.error_code and the reason set.
+std::int32_t encode_request(std::uint32_t words) {
+  codec_context& c = context();
+  tape_reader reader(c.request.data(), words);
+  packet p;
+  protocol_version version;
+  if (!reader.read(p, version)) {
+    c.set_error(make_error(reason_code::malformed_packet, "the packet could not be read: " + reader.problem()));
+    return -1;
+  }
+  c.output.clear();
+  if (auto err = encode(p, version, c.output)) {
+    c.set_error(err);
+    return -1;
+  }
+  c.io.error_code = 0;
+  c.io.output_ptr = codec_context::address(c.output.data());
+  c.io.output_len = static_cast<std::int32_t>(c.output.size());
+  return c.io.output_len;
+}
+
+std::string error_reason() { return context().error_reason; }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(mqttw_codec) {
+  using emscripten::function;
+  function("_ioState", &io_state_address);
+  function("_reserveInput", &reserve_input);
+  function("_reserveRequest", &reserve_request);
+  function("_decoderNew", &decoder_new);
+  function("_decoderFree", &decoder_free);
+  function("_decoderReset", &decoder_reset);
+  function("_decoderVersion", &decoder_version);
+  function("_decoderBuffered", &decoder_buffered);
+  function("_decoderPush", &decoder_push);
+  function("_encode", &encode_request);
+  function("_errorReason", &error_reason);
+}
+
+}  // namespace mqttw::binding

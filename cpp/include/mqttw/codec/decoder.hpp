@@ -1,0 +1,73 @@
+// The streaming decoder: bytes in any chunking in, whole packets out.
+//
+//   mqttw::decoder d({.version = mqttw::protocol_version::v5});
+//   std::vector<mqttw::packet> packets;
+//   if (auto& err = d.push(bytes, packets)) { /* err.code, err.reason */ }
+//
+// `push` appends every packet the bytes complete. A packet split across calls is
+// kept (only its bytes that have arrived: nothing is allocated by a declared length)
+// until the rest comes. The declared size is checked against `max_packet_size`
+// before any of the body is kept.
+//
+// Views in the returned packets point into `bytes` or into the decoder's buffer.
+// They stay valid until the next `push` or `reset`, and those that point into
+// `bytes` for as long as the caller keeps `bytes` unchanged.
+//
+// Errors are sticky, as in llhttp: after one, `push` decodes nothing more and
+// returns the same error until `reset`. Packets completed before the bad one in the
+// same call are still appended.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "mqttw/codec/limits.hpp"
+#include "mqttw/codec/packet.hpp"
+#include "mqttw/errors.hpp"
+
+namespace mqttw {
+
+struct decoder_options {
+  // The protocol of the stream. Without one the decoder is what a broker needs: it
+  // reads 3.1.1 until a CONNECT names its protocol level, then decodes the rest of
+  // the stream with that level.
+  std::optional<protocol_version> version;
+  // The largest whole packet accepted, in bytes (fixed header included, as 5.0's
+  // Maximum Packet Size counts). A bigger one fails with 0x95 Packet Too Large.
+  std::uint32_t max_packet_size = max_packet_size_limit;
+};
+
+class decoder {
+ public:
+  explicit decoder(decoder_options options = {});
+
+  // Decodes what `bytes` completes and appends it to `out`. Returns the decoder's
+  // error: success unless this call or an earlier one met bad input.
+  const error& push(bytes_view bytes, std::vector<packet>& out);
+
+  // Forgets buffered bytes and any error. The protocol level goes back to the one
+  // given in the options (or to "read it from CONNECT").
+  void reset();
+
+  const error& last_error() const { return error_; }
+  protocol_version version() const { return version_; }
+  // False until a decoder made without a version has read a CONNECT.
+  bool version_known() const { return version_known_; }
+  // Bytes held for a packet that is not complete yet.
+  std::size_t buffered() const { return pending_.size(); }
+
+ private:
+  bool take_packet(bytes_view whole, std::size_t header_size, std::vector<packet>& out);
+  const error& fail(error err);
+  const error* check_size(std::size_t total);
+
+  decoder_options options_;
+  protocol_version version_;
+  bool version_known_;
+  error error_;
+  std::vector<std::uint8_t> pending_;    // an incomplete packet's bytes
+  std::vector<std::uint8_t> completed_;  // the last packet completed from pending_
+};
+
+}  // namespace mqttw

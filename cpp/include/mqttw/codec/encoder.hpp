@@ -1,0 +1,24 @@
+// The encoder: packet values to bytes.
+//
+//   std::vector<std::uint8_t> out;
+//   if (auto err = mqttw::encode(packet, mqttw::protocol_version::v311, out)) { ... }
+//
+// The packet is checked first with the same rules the decoder applies (see
+// validate.hpp); an invalid packet is refused and nothing is written. The Remaining
+// Length uses the fewest bytes it can [MQTT-1.5.5-1]. A 5.0 reason code of 0x00
+// with no properties is left out where the spec allows it.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "mqttw/codec/packet.hpp"
+#include "mqttw/errors.hpp"
+
+namespace mqttw {
+
+// Appends the encoded packet to `out`. For a CONNECT, the packet's own `version` is
+// the protocol written and `version` is not used.
+error encode(const packet& p, protocol_version version, std::vector<std::uint8_t>& out);
+
+}  // namespace mqttw

@@ -1,0 +1,36 @@
+// Topic names and topic filters (section 4.7).
+//
+// These checks assume the text is already valid MQTT UTF-8 (see utf8.hpp).
+#pragma once
+
+#include <string_view>
+
+namespace mqttw {
+
+// Why `name` cannot be a topic name in a PUBLISH, or nullptr when it can: it is
+// empty [MQTT-4.7.3-1] or holds a wildcard '+' or '#' [MQTT-3.3.2-2].
+// An empty name is legal in a 5.0 PUBLISH that carries a Topic Alias; the caller
+// knows that and does not ask.
+const char* topic_name_problem(std::string_view name);
+
+// Why `filter` cannot be a topic filter, or nullptr when it can: it is empty
+// [MQTT-4.7.3-1], '#' is not alone in the last level [MQTT-4.7.1-2], or '+' does not
+// fill its level [MQTT-4.7.1-3]. With `shared_syntax`, a filter that starts with
+// "$share/" must also be "$share/{ShareName}/{filter}" with a non-empty ShareName
+// free of '/', '+' and '#' [MQTT-4.8.2-1] [MQTT-4.8.2-2].
+const char* topic_filter_problem(std::string_view filter, bool shared_syntax);
+
+// A "$share/{group}/{filter}" subscription split into its parts.
+struct shared_filter {
+  std::string_view group;
+  std::string_view filter;
+};
+
+// True when `filter` starts with "$share/"; then `out` receives its parts.
+// Meaningful only for a filter that topic_filter_problem(filter, true) accepts.
+bool split_shared_filter(std::string_view filter, shared_filter& out);
+
+// True when `filter` contains '+' or '#'.
+bool has_wildcard(std::string_view filter);
+
+}  // namespace mqttw

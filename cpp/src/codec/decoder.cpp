@@ -1,0 +1,142 @@
+#include "mqttw/codec/decoder.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "parse.hpp"
+
+namespace mqttw {
+
+namespace {
+
+enum class header_state { complete, need_more, invalid };
+
+// Reads the fixed header at the start of `bytes`: the type byte and the Remaining
+// Length (at most 4 bytes, shortest form [MQTT-1.5.5-1]).
+header_state read_fixed_header(bytes_view bytes, std::size_t& header_size, std::uint32_t& remaining,
+                               const char*& problem) {
+  std::uint32_t value = 0;
+  for (std::size_t i = 1; i <= 4; ++i) {
+    if (i >= bytes.size()) return header_state::need_more;
+    const std::uint8_t byte = bytes[i];
+    value |= static_cast<std::uint32_t>(byte & 0x7F) << (7 * (i - 1));
+    if ((byte & 0x80) == 0) {
+      if (i > 1 && byte == 0) {
+        problem = "Remaining Length is not in its shortest form [MQTT-1.5.5-1]";
+        return header_state::invalid;
+      }
+      header_size = i + 1;
+      remaining = value;
+      return header_state::complete;
+    }
+  }
+  problem = "Remaining Length is longer than 4 bytes (section 2.1.4)";
+  return header_state::invalid;
+}
+
+// Buffers above this size are given back once they are no longer needed, so that
+// one large packet does not pin its memory for the life of the connection.
+constexpr std::size_t keep_capacity = 1 << 20;
+
+void clear_buffer(std::vector<std::uint8_t>& buffer) {
+  if (buffer.capacity() > keep_capacity) {
+    std::vector<std::uint8_t>().swap(buffer);
+  } else {
+    buffer.clear();
+  }
+}
+
+}  // namespace
+
+decoder::decoder(decoder_options options)
+    : options_(options),
+      version_(options.version.value_or(protocol_version::v311)),
+      version_known_(options.version.has_value()) {}
+
+void decoder::reset() {
+  version_ = options_.version.value_or(protocol_version::v311);
+  version_known_ = options_.version.has_value();
+  error_ = {};
+  clear_buffer(pending_);
+  clear_buffer(completed_);
+}
+
+const error& decoder::fail(error err) {
+  error_ = std::move(err);
+  clear_buffer(pending_);
+  return error_;
+}
+
+const error* decoder::check_size(std::size_t total) {
+  if (total <= options_.max_packet_size) return nullptr;
+  return &fail(make_error(reason_code::packet_too_large,
+                          "packet of " + std::to_string(total) + " bytes is larger than the maximum of " +
+                              std::to_string(options_.max_packet_size) + " bytes"));
+}
+
+bool decoder::take_packet(bytes_view whole, std::size_t header_size, std::vector<packet>& out) {
+  packet& p = out.emplace_back();
+  if (auto err = detail::parse_packet(whole[0], whole.subspan(header_size), version_, p)) {
+    out.pop_back();
+    fail(std::move(err));
+    return false;
+  }
+  if (!version_known_) {
+    if (const auto* connect = std::get_if<connect_packet>(&p)) {
+      version_ = connect->version;
+      version_known_ = true;
+    }
+  }
+  return true;
+}
+
+const error& decoder::push(bytes_view bytes, std::vector<packet>& out) {
+  if (error_) return error_;
+  clear_buffer(completed_);  // views into it from the previous call end here
+
+  std::size_t header_size = 0;
+  std::uint32_t remaining = 0;
+  const char* problem = nullptr;
+
+  // Finish the packet an earlier call left incomplete: take only what its fixed
+  // header needs, check the size it declares, then take only what it needs.
+  if (!pending_.empty()) {
+    header_state state;
+    while ((state = read_fixed_header(pending_, header_size, remaining, problem)) == header_state::need_more) {
+      if (bytes.empty()) return error_;
+      pending_.push_back(bytes[0]);
+      bytes = bytes.subspan(1);
+    }
+    if (state == header_state::invalid) return fail(make_error(reason_code::malformed_packet, problem));
+    const std::size_t total = header_size + remaining;
+    if (const error* too_large = check_size(total)) return *too_large;
+    const std::size_t take = std::min(total - pending_.size(), bytes.size());
+    pending_.insert(pending_.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(take));
+    bytes = bytes.subspan(take);
+    if (pending_.size() < total) return error_;
+    // The packet's views must outlive this call, so it moves to its own buffer and
+    // pending_ is free for a packet split at the end of `bytes`.
+    completed_.swap(pending_);
+    if (!take_packet(completed_, header_size, out)) return error_;
+  }
+
+  // Whole packets straight from `bytes`; the views point into the caller's bytes.
+  while (!bytes.empty()) {
+    const header_state state = read_fixed_header(bytes, header_size, remaining, problem);
+    if (state == header_state::invalid) return fail(make_error(reason_code::malformed_packet, problem));
+    if (state == header_state::complete) {
+      const std::size_t total = header_size + remaining;
+      if (const error* too_large = check_size(total)) return *too_large;
+      if (total <= bytes.size()) {
+        if (!take_packet(bytes.first(total), header_size, out)) return error_;
+        bytes = bytes.subspan(total);
+        continue;
+      }
+    }
+    pending_.assign(bytes.begin(), bytes.end());
+    break;
+  }
+  return error_;
+}
+
+}  // namespace mqttw
