@@ -7,25 +7,25 @@ constexpr std::string_view share_prefix = "$share/";
 }
 
 const char* topic_name_problem(std::string_view name) {
-  if (name.empty()) return "topic name is empty [MQTT-4.7.3-1]";
+  if (name.empty()) return "is empty [MQTT-4.7.3-1]";
   if (name.find_first_of("+#") != std::string_view::npos) {
-    return "topic name contains a wildcard '+' or '#' [MQTT-3.3.2-2]";
+    return "contains a wildcard '+' or '#' [MQTT-3.3.2-2]";
   }
   return nullptr;
 }
 
 const char* topic_filter_problem(std::string_view filter, bool shared_syntax) {
-  if (filter.empty()) return "topic filter is empty [MQTT-4.7.3-1]";
+  if (filter.empty()) return "is empty [MQTT-4.7.3-1]";
   if (shared_syntax && filter.substr(0, share_prefix.size()) == share_prefix) {
     const std::string_view rest = filter.substr(share_prefix.size());
     const std::size_t slash = rest.find('/');
     const std::string_view group = rest.substr(0, slash);
-    if (group.empty()) return "shared subscription has an empty ShareName [MQTT-4.8.2-1]";
+    if (group.empty()) return "has an empty ShareName [MQTT-4.8.2-1]";
     if (group.find_first_of("+#") != std::string_view::npos) {
-      return "shared subscription ShareName contains '+' or '#' [MQTT-4.8.2-2]";
+      return "has a ShareName with '+' or '#' [MQTT-4.8.2-2]";
     }
     if (slash == std::string_view::npos || slash + 1 == rest.size()) {
-      return "shared subscription has no topic filter after its ShareName [MQTT-4.8.2-2]";
+      return "has no topic filter after its ShareName [MQTT-4.8.2-2]";
     }
     filter = rest.substr(slash + 1);
   }
@@ -36,10 +36,10 @@ const char* topic_filter_problem(std::string_view filter, bool shared_syntax) {
       level_start = i + 1;
     } else if (c == '+') {
       const bool alone = i == level_start && (i + 1 == filter.size() || filter[i + 1] == '/');
-      if (!alone) return "'+' must fill a whole topic level [MQTT-4.7.1-3]";
+      if (!alone) return "has a '+' that does not fill a whole topic level [MQTT-4.7.1-3]";
     } else if (c == '#') {
       if (i != level_start || i + 1 != filter.size()) {
-        return "'#' must be alone in the last topic level [MQTT-4.7.1-2]";
+        return "has a '#' that is not alone in the last topic level [MQTT-4.7.1-2]";
       }
     }
   }

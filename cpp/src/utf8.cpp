@@ -22,7 +22,7 @@ const char* utf8_problem(std::string_view text) {
     }
     const std::uint8_t b0 = *p;
     if (b0 < 0x80) {
-      if (b0 == 0) return "string contains U+0000 [MQTT-1.5.4-2]";
+      if (b0 == 0) return "contains U+0000 [MQTT-1.5.4-2]";
       ++p;
       continue;
     }
@@ -36,21 +36,21 @@ const char* utf8_problem(std::string_view text) {
     } else if ((b0 & 0xF8) == 0xF0) {
       need = 3, cp = b0 & 0x07, min = 0x10000;
     } else {
-      return "string is not well-formed UTF-8: invalid lead byte [MQTT-1.5.4-1]";
+      return "is not well-formed UTF-8: invalid lead byte [MQTT-1.5.4-1]";
     }
     if (static_cast<std::size_t>(end - p) <= need) {
-      return "string is not well-formed UTF-8: truncated sequence [MQTT-1.5.4-1]";
+      return "is not well-formed UTF-8: truncated sequence [MQTT-1.5.4-1]";
     }
     for (std::size_t i = 1; i <= need; ++i) {
       if ((p[i] & 0xC0) != 0x80) {
-        return "string is not well-formed UTF-8: missing continuation byte [MQTT-1.5.4-1]";
+        return "is not well-formed UTF-8: missing continuation byte [MQTT-1.5.4-1]";
       }
       cp = (cp << 6) | (p[i] & 0x3F);
     }
-    if (cp < min) return "string is not well-formed UTF-8: overlong encoding [MQTT-1.5.4-1]";
-    if (cp > 0x10FFFF) return "string is not well-formed UTF-8: code point above U+10FFFF [MQTT-1.5.4-1]";
+    if (cp < min) return "is not well-formed UTF-8: overlong encoding [MQTT-1.5.4-1]";
+    if (cp > 0x10FFFF) return "is not well-formed UTF-8: code point above U+10FFFF [MQTT-1.5.4-1]";
     if (cp >= 0xD800 && cp <= 0xDFFF) {
-      return "string contains a UTF-16 surrogate code point [MQTT-1.5.4-1]";
+      return "contains a UTF-16 surrogate code point [MQTT-1.5.4-1]";
     }
     p += need + 1;
   }

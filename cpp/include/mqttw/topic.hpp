@@ -7,7 +7,8 @@
 
 namespace mqttw {
 
-// Why `name` cannot be a topic name in a PUBLISH, or nullptr when it can: it is
+// Why `name` cannot be a topic name in a PUBLISH, or nullptr when it can, as a phrase
+// to put after the field's name: it is
 // empty [MQTT-4.7.3-1] or holds a wildcard '+' or '#' [MQTT-3.3.2-2].
 // An empty name is legal in a 5.0 PUBLISH that carries a Topic Alias; the caller
 // knows that and does not ask.

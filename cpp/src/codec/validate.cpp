@@ -12,6 +12,15 @@ namespace mqttw {
 
 namespace {
 
+// A value for an error message: quoted, and cut short when long.
+std::string quoted(std::string_view text) {
+  constexpr std::size_t max = 64;
+  std::string out = "\"";
+  out += text.substr(0, max);
+  out += text.size() > max ? "...\"" : "\"";
+  return out;
+}
+
 bool one_of(reason_code code, std::initializer_list<std::uint8_t> allowed) {
   return std::find(allowed.begin(), allowed.end(), static_cast<std::uint8_t>(code)) != allowed.end();
 }
@@ -40,7 +49,7 @@ class checker {
   error topic_name(std::string_view name, std::string_view field) const {
     if (auto err = string(name, field)) return err;
     if (const char* problem = topic_name_problem(name)) {
-      return fail(reason_code::protocol_error, field, ": ", problem);
+      return fail(reason_code::protocol_error, field, " ", quoted(name), " ", problem);
     }
     return {};
   }
@@ -48,7 +57,7 @@ class checker {
   error topic_filter(std::string_view filter) const {
     if (auto err = string(filter, "topic filter")) return err;
     if (const char* problem = topic_filter_problem(filter, version_ == protocol_version::v5)) {
-      return fail(reason_code::protocol_error, problem);
+      return fail(reason_code::protocol_error, "topic filter ", quoted(filter), " ", problem);
     }
     return {};
   }
@@ -168,7 +177,7 @@ error checker::property_value(const property& prop, const property_info& info) c
       break;
     case property_id::response_topic:
       if (const char* problem = topic_name_problem(prop.text)) {
-        return fail(reason_code::protocol_error, name, ": ", problem, " [MQTT-3.3.2-14]");
+        return fail(reason_code::protocol_error, name, " ", problem, " [MQTT-3.3.2-14]");
       }
       break;
     default:

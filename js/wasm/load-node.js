@@ -1,0 +1,8 @@
+// Node: the package reads its own .wasm, so the module never fetches a file path
+// (see TOOLCHAIN.md: an ES module build for the web cannot find files by itself in Node).
+import { readFile } from 'node:fs/promises';
+
+export async function wasmOptions() {
+  const wasmBinary = await readFile(new URL('./mqttw.wasm', import.meta.url));
+  return { wasmBinary };
+}
