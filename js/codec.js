@@ -67,12 +67,12 @@ class Decoder {
     if (length > b.inputCap) b.reserveInput(length);
     const inputPtr = b.inputPtr;
     b.u8.set(offset === 0 && length === chunk.length ? chunk : chunk.subarray(offset, offset + length), inputPtr);
-    const count = M._decoderPush(this.#handle, length);
+    const count = b.decoderPush(this.#handle, length);
     b.refresh();
     const reader = this.#reader;
     reader.u8 = b.u8;
     reader.i32 = b.i32;
-    reader.pos = b.tapePtr >> 2;
+    reader.pos = b.i32[b.tapeWord] >> 2;
     reader.chunk = chunk;
     reader.chunkOffset = offset;
     reader.inputPtr = inputPtr;
@@ -83,7 +83,7 @@ class Decoder {
       for (const p of packets) into.push(p);
       packets = into;
     }
-    const code = b.errorCode;
+    const code = b.i32[b.errorWord];
     if (code !== 0) throw new MqttError(code, b.errorReason(), { packets });
     return packets;
   }
@@ -141,11 +141,11 @@ export function encode(packet, options) {
       boundary.reserveRequest(b.scratchCap * 2 + estimateBytes(packet), b.requestCap * 2);
     }
   }
-  const length = M._encode(writer.words);
   const b = boundary;
+  const length = b.encode(writer.words);
   b.refresh();
-  if (length < 0) throw new MqttError(b.errorCode, b.errorReason());
-  const start = b.outputPtr;
+  if (length < 0) throw new MqttError(b.i32[b.errorWord], b.errorReason());
+  const start = b.i32[b.outputWord];
   return b.u8.slice(start, start + length);
 }
 

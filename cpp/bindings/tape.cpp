@@ -1,6 +1,6 @@
 #include "tape.hpp"
 
-#include <limits>
+#include <algorithm>
 
 namespace mqttw::binding {
 
@@ -22,6 +22,35 @@ std::int32_t header(packet_type type, protocol_version version) {
 }  // namespace
 
 // ---------------------------------------------------------------- writing
+
+// The most words a packet can take on the tape.
+std::size_t tape_words(const packet& p) {
+  auto props = [](const properties& list) { return 1 + 5 * list.size(); };
+  return std::visit(
+      [&](const auto& body) -> std::size_t {
+        using T = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<T, connect_packet>) {
+          return 16 + props(body.props) + (body.will ? props(body.will->props) : 1);
+        } else if constexpr (std::is_same_v<T, subscribe_packet>) {
+          return 4 + props(body.props) + 3 * body.subscriptions.size();
+        } else if constexpr (std::is_same_v<T, unsubscribe_packet>) {
+          return 4 + props(body.props) + 2 * body.filters.size();
+        } else if constexpr (std::is_same_v<T, suback_packet> || std::is_same_v<T, unsuback_packet>) {
+          return 4 + props(body.props) + body.codes.size();
+        } else if constexpr (std::is_same_v<T, pingreq_packet> || std::is_same_v<T, pingresp_packet>) {
+          return 1;
+        } else {
+          return 10 + props(body.props);
+        }
+      },
+      p);
+}
+
+void tape_writer::room(std::size_t words) {
+  const std::size_t used = at_ ? static_cast<std::size_t>(at_ - tape_.data()) : 0;
+  if (tape_.size() < used + words) tape_.resize(std::max(used + words, tape_.size() * 2));
+  at_ = tape_.data() + used;
+}
 
 void tape_writer::bytes(const void* data, std::size_t size) {
   word(address(data));
@@ -51,6 +80,7 @@ void tape_writer::properties(const mqttw::properties& props) {
 }
 
 void tape_writer::write(const packet& p, protocol_version version, topic_cache* topics) {
+  room(tape_words(p));
   const packet_type type = type_of(p);
   std::visit(
       [&](const auto& body) {
@@ -125,6 +155,10 @@ void tape_writer::write(const packet& p, protocol_version version, topic_cache* 
         }
       },
       p);
+}
+
+std::size_t tape_writer::size() const {
+  return at_ ? static_cast<std::size_t>(at_ - tape_.data()) : 0;
 }
 
 // ---------------------------------------------------------------- reading

@@ -52,15 +52,22 @@ inline constexpr std::int32_t topic_id_new = 1 << 30;
 // Appends packets to a tape. The strings stay where the packet's views point.
 class tape_writer {
  public:
-  explicit tape_writer(std::vector<std::int32_t>& words) : w_(words) {}
+  explicit tape_writer(std::vector<std::int32_t>& words) : tape_(words) {}
   void write(const packet& p, protocol_version version, topic_cache* topics);
+  // Words written so far. The vector itself is larger: it keeps its room.
+  std::size_t size() const;
 
  private:
-  void word(std::int32_t value) { w_.push_back(value); }
+  // Words are written through a pointer into room made per packet (`room`), since
+  // this runs for every packet decoded.
+  void room(std::size_t words);
+  void word(std::int32_t value) { *at_++ = value; }
   void bytes(const void* data, std::size_t size);
   void text(std::string_view s) { bytes(s.data(), s.size()); }
   void properties(const mqttw::properties& props);
-  std::vector<std::int32_t>& w_;
+
+  std::vector<std::int32_t>& tape_;
+  std::int32_t* at_ = nullptr;
 };
 
 // Reads one packet from a tape written by JS. The views point into the wasm memory

@@ -100,11 +100,18 @@ export class TapeWriter {
 
   bytes(value, name) {
     const view = bytesOf(value, name);
+    const len = view.length;
     const start = this.p;
-    if (start + view.length > this.pEnd) throw OVERFLOW;
-    this.u8.set(view, start);
-    this.p = start + view.length;
-    this.region(start, view.length);
+    if (start + len > this.pEnd) throw OVERFLOW;
+    // For a few bytes a loop beats TypedArray.set, which has a fixed cost.
+    if (len <= 32) {
+      const u8 = this.u8;
+      for (let i = 0; i < len; i++) u8[start + i] = view[i];
+    } else {
+      this.u8.set(view, start);
+    }
+    this.p = start + len;
+    this.region(start, len);
   }
 
   // Strings or bytes (passwords, payloads): strings become UTF-8.

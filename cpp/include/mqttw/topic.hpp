@@ -14,6 +14,11 @@ namespace mqttw {
 // knows that and does not ask.
 const char* topic_name_problem(std::string_view name);
 
+// True when `name` is non-empty and made only of ASCII bytes other than NUL, '+' and
+// '#': then it is both valid MQTT UTF-8 and a valid topic name. The common case,
+// checked eight bytes at a time; false means "check the long way".
+bool is_plain_topic_name(std::string_view name);
+
 // Why `filter` cannot be a topic filter, or nullptr when it can: it is empty
 // [MQTT-4.7.3-1], '#' is not alone in the last level [MQTT-4.7.1-2], or '+' does not
 // fill its level [MQTT-4.7.1-3]. With `shared_syntax`, a filter that starts with

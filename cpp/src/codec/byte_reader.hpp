@@ -75,10 +75,7 @@ class byte_reader {
   bool binary(bytes_view& out, std::string_view field) {
     std::uint16_t length = 0;
     if (!u16(length, field)) return false;
-    if (remaining() < length) {
-      return fail(std::string(field) + " length " + std::to_string(length) + " overruns the packet by " +
-                  std::to_string(length - remaining()) + " bytes");
-    }
+    if (remaining() < length) return overruns(field, length);
     out = data_.subspan(pos_, length);
     pos_ += length;
     return true;
@@ -101,8 +98,13 @@ class byte_reader {
   }
 
  private:
-  bool ends_early(std::string_view field) {
+  // The failure paths build messages; kept out of line so the reads stay small.
+  [[gnu::noinline]] bool ends_early(std::string_view field) {
     return fail("packet ends before its " + std::string(field));
+  }
+  [[gnu::noinline]] bool overruns(std::string_view field, std::size_t length) {
+    return fail(std::string(field) + " length " + std::to_string(length) + " overruns the packet by " +
+                std::to_string(length - remaining()) + " bytes");
   }
 
   bytes_view data_;

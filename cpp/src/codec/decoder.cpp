@@ -75,7 +75,8 @@ const error* decoder::check_size(std::size_t total) {
 }
 
 bool decoder::take_packet(bytes_view whole, std::size_t header_size, std::vector<packet>& out) {
-  packet& p = out.emplace_back();
+  // Starts as the cheapest alternative; parse_packet puts the right one in place.
+  packet& p = out.emplace_back(std::in_place_type<pingreq_packet>);
   if (auto err = detail::parse_packet(whole[0], whole.subspan(header_size), version_, p)) {
     out.pop_back();
     fail(std::move(err));

@@ -166,8 +166,8 @@ error sender_rules(const packet& p) {
   return {};
 }
 
-// Strings, binary data and lists whose length the wire cannot express are caught by
-// validate(); this catches a body too long for the Remaining Length.
+// Strings and binary data too long for their length field are caught by validate();
+// this sizes the body, to catch one too long for the Remaining Length.
 template <class Body>
 std::size_t body_size(const Body& body, protocol_version version) {
   byte_counter counter;
@@ -195,42 +195,10 @@ std::uint8_t first_byte(const packet& p) {
   return static_cast<std::uint8_t>(static_cast<std::uint8_t>(type_of(p)) << 4 | flags);
 }
 
-// A string or binary field longer than its 2-byte length can say.
-bool fields_fit(const packet& p) {
-  auto fits = [](std::size_t n) { return n <= 0xFFFF; };
-  return std::visit(
-      [&](const auto& body) -> bool {
-        using T = std::decay_t<decltype(body)>;
-        if constexpr (std::is_same_v<T, connect_packet>) {
-          return fits(body.client_id.size()) && (!body.username || fits(body.username->size())) &&
-                 (!body.will || fits(body.will->topic.size()));
-        } else if constexpr (std::is_same_v<T, publish_packet>) {
-          return fits(body.topic.size());
-        } else if constexpr (std::is_same_v<T, subscribe_packet>) {
-          for (const auto& sub : body.subscriptions) {
-            if (!fits(sub.filter.size())) return false;
-          }
-          return true;
-        } else if constexpr (std::is_same_v<T, unsubscribe_packet>) {
-          for (auto filter : body.filters) {
-            if (!fits(filter.size())) return false;
-          }
-          return true;
-        } else {
-          return true;
-        }
-      },
-      p);
-}
-
 }  // namespace
 
 error encode(const packet& p, protocol_version version, std::vector<std::uint8_t>& out) {
   if (const auto* connect = std::get_if<connect_packet>(&p)) version = connect->version;
-  if (!fields_fit(p)) {
-    return make_error(reason_code::malformed_packet,
-                      std::string(packet_type_name(type_of(p))) + ": a string is longer than 65,535 bytes (section 1.5.4)");
-  }
   if (auto err = validate(p, version)) return err;
   if (auto err = sender_rules(p)) return err;
 

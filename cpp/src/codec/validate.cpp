@@ -40,13 +40,20 @@ class checker {
   }
 
   error string(std::string_view text, std::string_view field) const {
+    if (text.size() > 0xFFFF) return too_long(field);
     if (const char* problem = utf8_problem(text)) {
       return fail(reason_code::malformed_packet, field, " ", problem);
     }
     return {};
   }
 
+  // A string or binary field longer than its 2-byte length can say (section 1.5.4).
+  error too_long(std::string_view field) const {
+    return fail(reason_code::malformed_packet, field, " is longer than 65,535 bytes (section 1.5.4)");
+  }
+
   error topic_name(std::string_view name, std::string_view field) const {
+    if (name.size() <= 0xFFFF && is_plain_topic_name(name)) return {};
     if (auto err = string(name, field)) return err;
     if (const char* problem = topic_name_problem(name)) {
       return fail(reason_code::protocol_error, field, " ", quoted(name), " ", problem);
@@ -98,7 +105,8 @@ class checker {
 };
 
 error checker::props(const properties& list, property_place place) const {
-  if (auto err = needs_v5(!list.empty(), "properties")) return err;
+  if (list.empty()) return {};
+  if (auto err = needs_v5(true, "properties")) return err;
   std::uint64_t seen = 0;
   for (const property& prop : list) {
     const property_info* info = find_property_info(static_cast<std::uint8_t>(prop.id));
@@ -151,9 +159,7 @@ error checker::property_value(const property& prop, const property_info& info) c
     case property_type::binary:
       break;
   }
-  if (prop.text.size() > 0xFFFF || prop.value.size() > 0xFFFF || prop.data.size() > 0xFFFF) {
-    return fail(reason_code::malformed_packet, name, " is longer than 65,535 bytes (section 1.5.4)");
-  }
+  if (prop.data.size() > 0xFFFF) return too_long(name);
   switch (prop.id) {
     case property_id::payload_format_indicator:
     case property_id::request_problem_information:
@@ -198,16 +204,14 @@ error check(const connect_packet& p, const checker& c) {
   if (p.will) {
     if (!qos_valid(p.will->qos)) return c.fail(reason_code::malformed_packet, "will QoS is 3 [MQTT-3.1.2-12]");
     if (auto err = c.topic_name(p.will->topic, "will topic")) return err;
-    if (p.will->payload.size() > 0xFFFF) {
-      return c.fail(reason_code::malformed_packet, "will payload is longer than 65,535 bytes");
-    }
+    if (p.will->payload.size() > 0xFFFF) return c.too_long("will payload");
     if (auto err = c.props(p.will->props, property_place::will)) return err;
   }
   if (p.username) {
     if (auto err = c.string(*p.username, "user name")) return err;
   }
   if (p.password) {
-    if (p.password->size() > 0xFFFF) return c.fail(reason_code::malformed_packet, "password is longer than 65,535 bytes");
+    if (p.password->size() > 0xFFFF) return c.too_long("password");
     if (!p.username && p.version != protocol_version::v5) {
       return c.fail(reason_code::malformed_packet, "password without a user name [MQTT-3.1.2-22]");
     }
