@@ -3,6 +3,7 @@
 import { boundary } from './wasm/boundary.js';
 import { TapeReader } from './wasm/tape-read.js';
 import { TapeWriter, OVERFLOW, connectVersion } from './wasm/tape-write.js';
+import { copyOut } from './wasm/copy-out.js';
 import { MqttError } from './errors.js';
 
 const M = boundary.module;
@@ -145,8 +146,7 @@ export function encode(packet, options) {
   const length = b.encode(writer.words);
   b.refresh();
   if (length < 0) throw new MqttError(b.i32[b.errorWord], b.errorReason());
-  const start = b.i32[b.outputWord];
-  return b.u8.slice(start, start + length);
+  return copyOut(b.u8, b.i32[b.outputWord], length);
 }
 
 // A first guess at the bytes a packet needs, so that a big payload grows the

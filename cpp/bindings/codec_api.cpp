@@ -79,7 +79,7 @@ codec_context& context() {
 
 struct decoder_handle {
   decoder codec;
-  topic_cache topics;
+  string_cache strings;
   explicit decoder_handle(decoder_options options) : codec(options) {}
 };
 
@@ -131,14 +131,14 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_decoder_push(std::uint32_t h,
   protocol_version version = d.codec.version();
   bool version_known = d.codec.version_known();
   const error& err = d.codec.push(bytes_view(c.input.data(), length), c.packets);
-  tape_writer writer(c.tape);
+  tape_writer writer(c.tape, d.strings);
   for (const packet& p : c.packets) {
     // Packets after the CONNECT that names the stream's level use that level.
     if (const auto* connect = std::get_if<connect_packet>(&p); connect && !version_known) {
       version = connect->version;
       version_known = true;
     }
-    writer.write(p, version, &d.topics);
+    writer.write(p, version);
   }
   c.io.tape_ptr = codec_context::address(c.tape.data());
   c.io.tape_words = static_cast<std::int32_t>(writer.size());

@@ -25,16 +25,16 @@ std::int32_t header(packet_type type, protocol_version version) {
 
 // The most words a packet can take on the tape.
 std::size_t tape_words(const packet& p) {
-  auto props = [](const properties& list) { return 1 + 5 * list.size(); };
+  auto props = [](const properties& list) { return 1 + 7 * list.size(); };
   return std::visit(
       [&](const auto& body) -> std::size_t {
         using T = std::decay_t<decltype(body)>;
         if constexpr (std::is_same_v<T, connect_packet>) {
-          return 16 + props(body.props) + (body.will ? props(body.will->props) : 1);
+          return 20 + props(body.props) + (body.will ? props(body.will->props) : 1);
         } else if constexpr (std::is_same_v<T, subscribe_packet>) {
-          return 4 + props(body.props) + 3 * body.subscriptions.size();
+          return 4 + props(body.props) + 4 * body.subscriptions.size();
         } else if constexpr (std::is_same_v<T, unsubscribe_packet>) {
-          return 4 + props(body.props) + 2 * body.filters.size();
+          return 4 + props(body.props) + 3 * body.filters.size();
         } else if constexpr (std::is_same_v<T, suback_packet> || std::is_same_v<T, unsuback_packet>) {
           return 4 + props(body.props) + body.codes.size();
         } else if constexpr (std::is_same_v<T, pingreq_packet> || std::is_same_v<T, pingresp_packet>) {
@@ -55,6 +55,13 @@ void tape_writer::room(std::size_t words) {
 void tape_writer::bytes(const void* data, std::size_t size) {
   word(address(data));
   word(static_cast<std::int32_t>(size));
+}
+
+void tape_writer::text(std::string_view s) {
+  bytes(s.data(), s.size());
+  bool added = false;
+  const std::int32_t id = strings_.lookup(s, added);
+  word(added ? (id | string_id_new) : id);
 }
 
 void tape_writer::properties(const mqttw::properties& props) {
@@ -79,7 +86,7 @@ void tape_writer::properties(const mqttw::properties& props) {
   }
 }
 
-void tape_writer::write(const packet& p, protocol_version version, topic_cache* topics) {
+void tape_writer::write(const packet& p, protocol_version version) {
   room(tape_words(p));
   const packet_type type = type_of(p);
   std::visit(
@@ -114,9 +121,6 @@ void tape_writer::write(const packet& p, protocol_version version, topic_cache* 
           word((body.dup ? 8 : 0) | static_cast<std::int32_t>(body.qos) << 1 | (body.retain ? 1 : 0));
           word(body.packet_id);
           text(body.topic);
-          bool added = false;
-          const std::int32_t id = topics ? topics->lookup(body.topic, added) : -1;
-          word(added ? (id | topic_id_new) : id);
           bytes(body.payload.data(), body.payload.size());
           properties(body.props);
         } else if constexpr (std::is_same_v<T, subscribe_packet>) {
@@ -195,7 +199,8 @@ bool tape_reader::bytes(bytes_view& out) {
 
 bool tape_reader::text(std::string_view& out) {
   bytes_view raw;
-  if (!bytes(raw)) return false;
+  std::int32_t ignored_cache_id = 0;
+  if (!bytes(raw) || !word(ignored_cache_id)) return false;
   out = std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size());
   return true;
 }
@@ -275,11 +280,7 @@ bool tape_reader::body(Body& b, std::int32_t version_word) {
     return properties(b.props);
   } else if constexpr (std::is_same_v<Body, publish_packet>) {
     std::int32_t flags = 0;
-    std::int32_t ignored_topic_id = 0;
-    if (!word(flags) || !ranged(a, 0xFFFF, "packet identifier") || !text(b.topic) || !word(ignored_topic_id) ||
-        !bytes(b.payload)) {
-      return false;
-    }
+    if (!word(flags) || !ranged(a, 0xFFFF, "packet identifier") || !text(b.topic) || !bytes(b.payload)) return false;
     b.dup = (flags & 8) != 0;
     b.qos = static_cast<qos>((flags >> 1) & 3);
     b.retain = (flags & 1) != 0;

@@ -2,32 +2,29 @@
 // JS/wasm boundary in both directions (see DESIGN.md, "batched boundary").
 // js/wasm/tape.js reads and writes the same layout; change both together.
 //
-// Strings and binary data are written as two words, the wasm address of the first
-// byte and the length. A properties block is [count, entries...], and each entry is
-// the property identifier followed by its value: one word for numbers, address and
-// length for a string or binary, name address, name length, value address and value
-// length for a User Property.
+// A string is three words: the wasm address of its first byte, its length, and its
+// id in the decoder's string cache (string_cache.hpp): -1 for none, `id` for a
+// string JS has seen, `id | string_id_new` the first time. JS writes -1, and the
+// encoder ignores it. Binary data is two words: address and length.
+// A properties block is [count, entries...], and each entry is the property
+// identifier followed by its value: one word for numbers, a string, binary data, or
+// two strings (name, value) for a User Property.
 //
 // Each packet starts with the word `type | version << 8`, then:
-//   CONNECT      flags, will qos, keep alive, client id(2), user name(2), password(2),
-//                properties, and when flags has `has_will`: will topic(2),
+//   CONNECT      flags, will qos, keep alive, client id(3), user name(3), password(2),
+//                properties, and when flags has `has_will`: will topic(3),
 //                will payload(2), will properties.
 //                version carries 0x80 for a bridge; flags are connect_flag bits.
 //   CONNACK      session present, reason code, properties
-//   PUBLISH      dup<<3 | qos<<1 | retain, packet id, topic(2), topic id, payload(2),
-//                properties
+//   PUBLISH      dup<<3 | qos<<1 | retain, packet id, topic(3), payload(2), properties
 //   PUBACK..PUBCOMP  packet id, reason code, properties
-//   SUBSCRIBE    packet id, properties, count, count x (filter(2), options byte)
+//   SUBSCRIBE    packet id, properties, count, count x (filter(3), options byte)
 //   SUBACK       packet id, properties, count, count x reason code
-//   UNSUBSCRIBE  packet id, properties, count, count x filter(2)
+//   UNSUBSCRIBE  packet id, properties, count, count x filter(3)
 //   UNSUBACK     packet id, properties, count, count x reason code
 //   PINGREQ, PINGRESP  nothing more
 //   DISCONNECT   reason code, properties
 //   AUTH         reason code, properties
-//
-// The topic id of a decoded PUBLISH names the topic in the decoder's topic cache:
-// -1 for none, `id` for a topic JS has seen, `id | topic_id_new` the first time.
-// Written by JS for the encoder, it is ignored.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +32,7 @@
 #include <vector>
 
 #include "mqttw/codec/packet.hpp"
-#include "topic_cache.hpp"
+#include "string_cache.hpp"
 
 namespace mqttw::binding {
 
@@ -47,13 +44,13 @@ enum connect_flag : std::int32_t {
   has_password = 16,
 };
 
-inline constexpr std::int32_t topic_id_new = 1 << 30;
+inline constexpr std::int32_t string_id_new = 1 << 30;
 
 // Appends packets to a tape. The strings stay where the packet's views point.
 class tape_writer {
  public:
-  explicit tape_writer(std::vector<std::int32_t>& words) : tape_(words) {}
-  void write(const packet& p, protocol_version version, topic_cache* topics);
+  tape_writer(std::vector<std::int32_t>& words, string_cache& strings) : tape_(words), strings_(strings) {}
+  void write(const packet& p, protocol_version version);
   // Words written so far. The vector itself is larger: it keeps its room.
   std::size_t size() const;
 
@@ -63,10 +60,11 @@ class tape_writer {
   void room(std::size_t words);
   void word(std::int32_t value) { *at_++ = value; }
   void bytes(const void* data, std::size_t size);
-  void text(std::string_view s) { bytes(s.data(), s.size()); }
+  void text(std::string_view s);
   void properties(const mqttw::properties& props);
 
   std::vector<std::int32_t>& tape_;
+  string_cache& strings_;
   std::int32_t* at_ = nullptr;
 };
 

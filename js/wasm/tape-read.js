@@ -1,9 +1,10 @@
 // Turns the tape the decoder wrote (cpp/bindings/tape.hpp) into packet objects shaped
 // like mqtt-packet's. This is the hot path of decoding: objects are built here, in JS,
 // from a flat table, and repeated topics come from a cache instead of being decoded.
+import { copyOut } from './copy-out.js';
 import { PROPERTY_BY_ID, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 
-const TOPIC_ID_NEW = 1 << 30;
+const STRING_ID_NEW = 1 << 30;
 const CONNECT_CLEAN = 1;
 const CONNECT_WILL = 2;
 const CONNECT_WILL_RETAIN = 4;
@@ -17,17 +18,19 @@ const CMD = [
 
 const textDecoder = new TextDecoder();
 
-// The codec has already checked that the bytes are valid MQTT UTF-8.
+const charCodes = [];
+
+// The codec has already checked that the bytes are valid MQTT UTF-8. Short ASCII
+// strings are built from char codes: TextDecoder has a fixed cost of about 60 ns.
 export function utf8(u8, ptr, len) {
-  if (len <= 32) {
-    let s = '';
-    const end = ptr + len;
-    for (let i = ptr; i < end; i++) {
-      const c = u8[i];
-      if (c > 0x7f) return textDecoder.decode(u8.subarray(ptr, end));
-      s += String.fromCharCode(c);
+  if (len <= 64) {
+    charCodes.length = len;
+    for (let i = 0; i < len; i++) {
+      const c = u8[ptr + i];
+      if (c > 0x7f) return textDecoder.decode(u8.subarray(ptr, ptr + len));
+      charCodes[i] = c;
     }
-    return s;
+    return String.fromCharCode.apply(null, charCodes);
   }
   return textDecoder.decode(u8.subarray(ptr, ptr + len));
 }
@@ -46,15 +49,24 @@ export class TapeReader {
     this.inputPtr = 0;
     this.inputLen = 0;
     this.zeroCopy = true;
-    this.topics = [];
+    this.strings = [];
     this.bridge = false;
   }
 
+  // A string: from the decoder's string cache when it has an id there.
   text() {
-    const ptr = this.i32[this.pos];
-    const len = this.i32[this.pos + 1];
-    this.pos += 2;
-    return len === 0 ? '' : utf8(this.u8, ptr, len);
+    const i32 = this.i32;
+    const ptr = i32[this.pos];
+    const len = i32[this.pos + 1];
+    const id = i32[this.pos + 2];
+    this.pos += 3;
+    if (id === -1) return len === 0 ? '' : utf8(this.u8, ptr, len);
+    if (id & STRING_ID_NEW) {
+      const s = utf8(this.u8, ptr, len);
+      this.strings[id & ~STRING_ID_NEW] = s;
+      return s;
+    }
+    return this.strings[id];
   }
 
   // Binary data is small (passwords, correlation data): always copied.
@@ -62,7 +74,7 @@ export class TapeReader {
     const ptr = this.i32[this.pos];
     const len = this.i32[this.pos + 1];
     this.pos += 2;
-    return this.u8.slice(ptr, ptr + len);
+    return copyOut(this.u8, ptr, len);
   }
 
   // A payload that lies in the caller's chunk and is big enough to be worth pinning
@@ -76,7 +88,7 @@ export class TapeReader {
     if (this.zeroCopy && offset >= 0 && offset + len <= this.inputLen && len * 4 >= this.chunk.buffer.byteLength) {
       return new Uint8Array(this.chunk.buffer, this.chunk.byteOffset + this.chunkOffset + offset, len);
     }
-    return this.u8.slice(ptr, ptr + len);
+    return copyOut(this.u8, ptr, len);
   }
 
   properties() {
@@ -151,19 +163,8 @@ export class TapeReader {
     const i32 = this.i32;
     const flags = i32[this.pos];
     const messageId = i32[this.pos + 1];
-    const topicPtr = i32[this.pos + 2];
-    const topicLen = i32[this.pos + 3];
-    const topicId = i32[this.pos + 4];
-    this.pos += 5;
-    let topic;
-    if (topicId === -1) {
-      topic = topicLen === 0 ? '' : utf8(this.u8, topicPtr, topicLen);
-    } else if (topicId & TOPIC_ID_NEW) {
-      topic = utf8(this.u8, topicPtr, topicLen);
-      this.topics[topicId & ~TOPIC_ID_NEW] = topic;
-    } else {
-      topic = this.topics[topicId];
-    }
+    this.pos += 2;
+    const topic = this.text();
     const qos = (flags >> 1) & 3;
     const packet = {
       cmd: 'publish',

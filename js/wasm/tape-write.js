@@ -73,9 +73,16 @@ export class TapeWriter {
     this.word(len);
   }
 
-  // A JS string as UTF-8 in scratch. Lone surrogates cannot become UTF-8, so they
-  // are refused rather than silently replaced [MQTT-1.5.4-1].
+  // A string field: its UTF-8 bytes and the (unused) string cache id.
   text(value, name) {
+    this.utf8(value, name);
+    this.word(-1); // the string cache id, used only on decoded tapes
+  }
+
+  // A JS string as UTF-8 bytes in scratch, written as binary data (address, length).
+  // Lone surrogates cannot become UTF-8, so they are refused rather than silently
+  // replaced [MQTT-1.5.4-1].
+  utf8(value, name) {
     if (typeof value !== 'string') throw invalid(`${name} must be a string, not ${typeof value}`);
     const len = value.length;
     const start = this.p;
@@ -117,7 +124,7 @@ export class TapeWriter {
   // Strings or bytes (passwords, payloads): strings become UTF-8.
   stringOrBytes(value, name) {
     if (value === undefined || value === null) this.region(0, 0);
-    else if (typeof value === 'string') this.text(value, name);
+    else if (typeof value === 'string') this.utf8(value, name);
     else this.bytes(value, name);
   }
 
@@ -128,6 +135,7 @@ export class TapeWriter {
     const cached = this.topicCache.get(value);
     if (cached !== undefined) {
       this.region(cached.ptr, cached.len);
+      this.word(-1);
       return;
     }
     const before = this.p;
@@ -259,7 +267,7 @@ export class TapeWriter {
     this.word(integer(packet.keepalive ?? 0, 'keepalive', 0, 0xffff));
     this.text(packet.clientId ?? '', 'clientId');
     if (hasUsername) this.text(packet.username, 'username');
-    else this.region(0, 0);
+    else this.text('', 'username');
     if (hasPassword) this.stringOrBytes(packet.password, 'password');
     else this.region(0, 0);
     this.properties(packet.properties, 'connect');
@@ -287,7 +295,6 @@ export class TapeWriter {
     if (qos > 0) this.messageId(packet);
     else this.word(0);
     this.topic(packet.topic);
-    this.word(-1);
     this.stringOrBytes(packet.payload, 'payload');
     this.properties(packet.properties, 'publish');
   }
