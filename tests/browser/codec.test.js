@@ -1,0 +1,93 @@
+// The package in a real browser: headless Chromium loads the same built artifact
+// (js/index.js + js/wasm/mqttw.{mjs,wasm}) through an import map, as a page that
+// does `import { encode, createDecoder, MqttError } from 'mqtt-wasm'` would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStaticServer } from './static-server.js';
+import { launchChromium } from './chromium.js';
+
+const page = `<!doctype html>
+<script type="importmap">{ "imports": { "mqtt-wasm": "/js/index.js" } }</script>
+<script type="module">
+  import { encode, createDecoder, MqttError } from 'mqtt-wasm';
+  window.mqtt = { encode, createDecoder, MqttError };
+  window.ready = true;
+</script>`;
+
+let server;
+let chromium;
+let tab;
+
+before(async () => {
+  server = await startStaticServer({ '/codec.html': page });
+  chromium = await launchChromium();
+  tab = await chromium.browser.newPage();
+  const errors = [];
+  tab.on('pageerror', (err) => errors.push(err));
+  await tab.goto(`${server.url}/codec.html`);
+  await tab.waitForFunction(() => window.ready === true, null, { timeout: 20000 }).catch((err) => {
+    throw new Error(`the page did not load mqtt-wasm: ${errors.join('; ') || err.message}`);
+  });
+});
+
+after(async () => {
+  await chromium?.close();
+  await server?.close();
+});
+
+test('encode and decode a 5.0 PUBLISH with properties in the browser', async () => {
+  const result = await tab.evaluate(() => {
+    const { encode, createDecoder } = window.mqtt;
+    const bytes = encode({
+      cmd: 'publish', topic: 'sensors/room1/temp', qos: 1, messageId: 42,
+      payload: new TextEncoder().encode('21.5'),
+      properties: { contentType: 'text/plain', userProperties: { unit: 'C' } },
+    }, { protocolVersion: 5 });
+    const decoder = createDecoder({ protocolVersion: 5 });
+    // One byte at a time, as a slow socket might deliver it.
+    const packets = [];
+    for (const byte of bytes) packets.push(...decoder.push(new Uint8Array([byte])));
+    const p = packets[0];
+    return {
+      count: packets.length, bytesIsUint8Array: bytes instanceof Uint8Array,
+      topic: p.topic, qos: p.qos, messageId: p.messageId, payload: new TextDecoder().decode(p.payload),
+      payloadIsUint8Array: p.payload instanceof Uint8Array,
+      contentType: p.properties.contentType, unit: p.properties.userProperties.unit,
+    };
+  });
+  assert.deepEqual(result, {
+    count: 1, bytesIsUint8Array: true, topic: 'sensors/room1/temp', qos: 1, messageId: 42,
+    payload: '21.5', payloadIsUint8Array: true, contentType: 'text/plain', unit: 'C',
+  });
+});
+
+test('a broker-side decoder takes the protocol level from CONNECT in the browser', async () => {
+  const result = await tab.evaluate(() => {
+    const { encode, createDecoder } = window.mqtt;
+    const connect = encode({ cmd: 'connect', protocolVersion: 5, clientId: 'tab-1', properties: { sessionExpiryInterval: 60 } });
+    const pingreq = encode({ cmd: 'disconnect', reasonCode: 0x04 }, { protocolVersion: 5 });
+    const both = new Uint8Array(connect.length + pingreq.length);
+    both.set(connect);
+    both.set(pingreq, connect.length);
+    const decoder = createDecoder();
+    const packets = decoder.push(both);
+    return packets.map((p) => [p.cmd, p.protocolVersion ?? null, p.reasonCode ?? null]);
+  });
+  assert.deepEqual(result, [['connect', 5, null], ['disconnect', null, 0x04]]);
+});
+
+test('malformed input throws MqttError with a reason code in the browser', async () => {
+  const result = await tab.evaluate(() => {
+    const { encode, createDecoder, MqttError } = window.mqtt;
+    const good = encode({ cmd: 'pingreq' });
+    const bad = new Uint8Array([0x30, 0x04, 0x00, 0x02, 0x61, 0x2b]); // PUBLISH, topic "a+": a wildcard
+    const input = new Uint8Array([...good, ...bad]);
+    try {
+      createDecoder({ protocolVersion: 4 }).push(input);
+      return 'no error';
+    } catch (err) {
+      return { isMqttError: err instanceof MqttError, reasonCode: err.reasonCode, packets: err.packets.map((p) => p.cmd) };
+    }
+  });
+  assert.deepEqual(result, { isMqttError: true, reasonCode: 0x82, packets: ['pingreq'] });
+});
