@@ -1,0 +1,248 @@
+// Type declarations for mqtt-wasm, written by hand (Emscripten 3.1.6 has no
+// --emit-tsd). Packet objects have the shape of mqtt-packet's, with Uint8Array
+// where mqtt-packet uses Buffer.
+
+export type ProtocolVersion = 3 | 4 | 5;
+export type QoS = 0 | 1 | 2;
+
+/** The bytes a field accepts when encoding; decoded fields are always Uint8Array. */
+export type BytesInput = Uint8Array | ArrayBufferView | ArrayBuffer | string;
+
+export interface UserProperties {
+  [name: string]: string | string[];
+}
+
+export interface Properties {
+  payloadFormatIndicator?: boolean;
+  messageExpiryInterval?: number;
+  contentType?: string;
+  responseTopic?: string;
+  correlationData?: Uint8Array;
+  /** A PUBLISH sent to a subscriber may carry several: then an array. */
+  subscriptionIdentifier?: number | number[];
+  sessionExpiryInterval?: number;
+  assignedClientIdentifier?: string;
+  serverKeepAlive?: number;
+  authenticationMethod?: string;
+  authenticationData?: Uint8Array;
+  requestProblemInformation?: boolean;
+  willDelayInterval?: number;
+  requestResponseInformation?: boolean;
+  responseInformation?: string;
+  serverReference?: string;
+  reasonString?: string;
+  receiveMaximum?: number;
+  topicAliasMaximum?: number;
+  topicAlias?: number;
+  maximumQoS?: number;
+  retainAvailable?: boolean;
+  /** A null-prototype object: names from the wire can never reach Object.prototype. */
+  userProperties?: UserProperties;
+  maximumPacketSize?: number;
+  wildcardSubscriptionAvailable?: boolean;
+  subscriptionIdentifiersAvailable?: boolean;
+  sharedSubscriptionAvailable?: boolean;
+}
+
+/** What `encode` accepts for properties: byte-like fields may also be strings. */
+export type PropertiesInput = Omit<Properties, 'correlationData' | 'authenticationData' | 'payloadFormatIndicator' |
+  'requestProblemInformation' | 'requestResponseInformation' | 'retainAvailable' | 'wildcardSubscriptionAvailable' |
+  'subscriptionIdentifiersAvailable' | 'sharedSubscriptionAvailable'> & {
+  correlationData?: BytesInput;
+  authenticationData?: BytesInput;
+  payloadFormatIndicator?: boolean | 0 | 1;
+  requestProblemInformation?: boolean | 0 | 1;
+  requestResponseInformation?: boolean | 0 | 1;
+  retainAvailable?: boolean | 0 | 1;
+  wildcardSubscriptionAvailable?: boolean | 0 | 1;
+  subscriptionIdentifiersAvailable?: boolean | 0 | 1;
+  sharedSubscriptionAvailable?: boolean | 0 | 1;
+};
+
+/** Fields every decoded packet has, as mqtt-packet reports them. */
+interface FixedHeader {
+  retain: boolean;
+  /** PUBLISH: its QoS. PUBREL, SUBSCRIBE, UNSUBSCRIBE: 1 (their fixed header bits). Others: 0. */
+  qos: number;
+  dup: boolean;
+}
+
+export interface Will {
+  topic: string;
+  payload: Uint8Array;
+  qos: QoS;
+  retain: boolean;
+  properties?: Properties;
+}
+
+export interface ConnectPacket extends FixedHeader {
+  cmd: 'connect';
+  protocolId: 'MQTT' | 'MQIsdp';
+  protocolVersion: ProtocolVersion;
+  /** Protocol level with bit 7 set, as Mosquitto bridges send. */
+  bridgeMode?: true;
+  clean: boolean;
+  keepalive: number;
+  clientId: string;
+  username?: string;
+  password?: Uint8Array;
+  will?: Will;
+  properties?: Properties;
+}
+
+export interface ConnackPacket extends FixedHeader {
+  cmd: 'connack';
+  sessionPresent: boolean;
+  /** 3.1 and 3.1.1 */
+  returnCode?: number;
+  /** 5.0 */
+  reasonCode?: number;
+  properties?: Properties;
+}
+
+export interface PublishPacket extends FixedHeader {
+  cmd: 'publish';
+  topic: string;
+  payload: Uint8Array;
+  qos: QoS;
+  /** Present when qos > 0. */
+  messageId?: number;
+  properties?: Properties;
+}
+
+export interface AckPacket extends FixedHeader {
+  cmd: 'puback' | 'pubrec' | 'pubrel' | 'pubcomp';
+  messageId: number;
+  /** 5.0 */
+  reasonCode?: number;
+  properties?: Properties;
+}
+
+export interface Subscription {
+  topic: string;
+  qos: QoS;
+  /** No Local (5.0, and 3.1.1 bridges) */
+  nl?: boolean;
+  /** Retain As Published (5.0, and 3.1.1 bridges) */
+  rap?: boolean;
+  /** Retain Handling 0, 1 or 2 (5.0) */
+  rh?: number;
+}
+
+export interface SubscribePacket extends FixedHeader {
+  cmd: 'subscribe';
+  messageId: number;
+  subscriptions: Subscription[];
+  properties?: Properties;
+}
+
+export interface SubackPacket extends FixedHeader {
+  cmd: 'suback';
+  messageId: number;
+  granted: number[];
+  properties?: Properties;
+}
+
+export interface UnsubscribePacket extends FixedHeader {
+  cmd: 'unsubscribe';
+  messageId: number;
+  unsubscriptions: string[];
+  properties?: Properties;
+}
+
+export interface UnsubackPacket extends FixedHeader {
+  cmd: 'unsuback';
+  messageId: number;
+  /** 5.0 reason codes, one per topic filter (mqtt-packet's name). */
+  granted?: number[];
+  properties?: Properties;
+}
+
+export interface PingreqPacket extends FixedHeader {
+  cmd: 'pingreq';
+}
+
+export interface PingrespPacket extends FixedHeader {
+  cmd: 'pingresp';
+}
+
+export interface DisconnectPacket extends FixedHeader {
+  cmd: 'disconnect';
+  /** 5.0 */
+  reasonCode?: number;
+  properties?: Properties;
+}
+
+export interface AuthPacket extends FixedHeader {
+  cmd: 'auth';
+  reasonCode: number;
+  properties?: Properties;
+}
+
+export type Packet =
+  | ConnectPacket | ConnackPacket | PublishPacket | AckPacket | SubscribePacket | SubackPacket
+  | UnsubscribePacket | UnsubackPacket | PingreqPacket | PingrespPacket | DisconnectPacket | AuthPacket;
+
+/**
+ * What `encode` accepts: a packet object as mqtt-packet's generate() takes it. The
+ * fixed-header fields may be left out, and fields with a default may be left out
+ * (clean: true, keepalive: 0, clientId: '', protocolVersion: 4, qos: 0, ...).
+ */
+export type PacketInput = { cmd: Packet['cmd']; [field: string]: unknown };
+
+export interface DecoderOptions {
+  /** The stream's protocol. Without it the decoder reads 3.1.1 until a CONNECT names its level. */
+  protocolVersion?: ProtocolVersion;
+  /** The largest whole packet accepted, in bytes (default: the protocol's limit, 268,435,460). */
+  maxPacketSize?: number;
+  /**
+   * Let payloads that are at least a quarter of the input chunk's buffer be views of
+   * that chunk instead of copies, as mqtt-packet does (default true). Set it to
+   * false if you reuse your input buffers.
+   */
+  zeroCopy?: boolean;
+}
+
+export interface Decoder {
+  /**
+   * Decodes the packets that `chunk` completes; bytes of an incomplete packet are
+   * kept for the next call. Throws MqttError on bad input, with the packets completed
+   * before it in `err.packets`; the decoder then stays failed until `reset()`.
+   */
+  push(chunk: Uint8Array | ArrayBufferView | ArrayBuffer): Packet[];
+  /** Forgets buffered bytes and any error. */
+  reset(): void;
+  /** The protocol packets are decoded with now. */
+  readonly protocolVersion: ProtocolVersion;
+  /** Bytes held for a packet that is not complete yet. */
+  readonly buffered: number;
+  /** Frees the wasm memory now instead of when the decoder is garbage collected. */
+  dispose(): void;
+}
+
+export function createDecoder(options?: DecoderOptions): Decoder;
+
+export interface EncodeOptions {
+  /** Default 4 (3.1.1). A CONNECT's own protocolVersion always decides for it. */
+  protocolVersion?: ProtocolVersion;
+}
+
+/** Encodes one packet. Throws MqttError when the packet breaks a rule of the protocol. */
+export function encode(packet: PacketInput, options?: EncodeOptions): Uint8Array;
+
+/** 1 + 4 + 268,435,455: the largest packet MQTT can express. */
+export const MAX_PACKET_SIZE: number;
+
+export class MqttError extends Error {
+  name: 'MqttError';
+  /** The MQTT 5.0 reason code for the problem (0x81 Malformed Packet, 0x82 Protocol Error, ...). */
+  reasonCode: number;
+  /** The spec's name for reasonCode. */
+  reasonName: string;
+  /** From Decoder.push: the packets completed before the bad one. */
+  packets?: Packet[];
+}
+
+/** Reason code values to the spec's names. */
+export const REASON_CODES: Readonly<Record<number, string>>;
+export function reasonCodeName(code: number): string;
