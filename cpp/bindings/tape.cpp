@@ -168,20 +168,24 @@ std::size_t tape_writer::size() const {
 // ---------------------------------------------------------------- reading
 
 bool tape_reader::word(std::int32_t& out) {
-  if (w_ >= end_) {
-    problem_ = "the tape ends early";
-    return false;
-  }
+  if (w_ >= end_) return fail("the tape ends early");
   out = *w_++;
   return true;
 }
 
+// Failures build messages; out of line, so that the reads stay small.
+bool tape_reader::fail(std::string problem) {
+  problem_ = std::move(problem);
+  return false;
+}
+
+bool tape_reader::out_of_range(std::int32_t value, std::int32_t max, const char* what) {
+  return fail(std::string(what) + " " + std::to_string(value) + " is not between 0 and " + std::to_string(max));
+}
+
 bool tape_reader::ranged(std::int32_t& out, std::int32_t max, const char* what) {
   if (!word(out)) return false;
-  if (out < 0 || out > max) {
-    problem_ = std::string(what) + " " + std::to_string(out) + " is not between 0 and " + std::to_string(max);
-    return false;
-  }
+  if (out < 0 || out > max) return out_of_range(out, max, what);
   return true;
 }
 
@@ -189,10 +193,7 @@ bool tape_reader::bytes(bytes_view& out) {
   std::int32_t at = 0;
   std::int32_t size = 0;
   if (!word(at) || !word(size)) return false;
-  if (size < 0) {
-    problem_ = "the tape holds a negative length";
-    return false;
-  }
+  if (size < 0) return fail("the tape holds a negative length");
   out = bytes_view(pointer<std::uint8_t>(at), static_cast<std::size_t>(size));
   return true;
 }

@@ -161,34 +161,53 @@ export class TapeWriter {
     const countAt = this.w;
     this.word(0);
     let count = 0;
-    for (const name of Object.keys(props)) {
+    // for-in and no wrapper arrays: this runs for every packet with properties.
+    for (const name in props) {
       const value = props[name];
-      if (value === undefined) continue;
+      if (value === undefined || !Object.hasOwn(props, name)) continue;
       const info = PROPERTY_BY_NAME.get(name);
       if (!info) throw invalid(`${where} has an unknown property "${name}"`);
       if (info.type === PAIR) {
-        if (typeof value !== 'object' || value === null) throw invalid('userProperties must be an object');
-        for (const key of Object.keys(value)) {
-          const entries = Array.isArray(value[key]) ? value[key] : [value[key]];
-          for (const entry of entries) {
-            this.word(info.id);
-            this.text(key, 'user property name');
-            this.text(String(entry), 'user property value');
-            count++;
-          }
+        count += this.userProperties(value, info.id);
+      } else if (Array.isArray(value)) {
+        // mqtt-packet gives a repeated property (a PUBLISH's subscription
+        // identifiers) as an array.
+        for (const one of value) {
+          this.word(info.id);
+          this.propertyValue(info, one);
+          count++;
         }
-        continue;
-      }
-      // mqtt-packet gives a repeated property (a PUBLISH's subscription identifiers)
-      // as an array.
-      const values = Array.isArray(value) ? value : [value];
-      for (const one of values) {
+      } else {
         this.word(info.id);
-        this.propertyValue(info, one);
+        this.propertyValue(info, value);
         count++;
       }
     }
     this.i32[countAt] = count;
+  }
+
+  // { name: value | [values] } as User Property entries; returns how many.
+  userProperties(map, id) {
+    if (typeof map !== 'object' || map === null) throw invalid('userProperties must be an object');
+    let count = 0;
+    for (const key in map) {
+      if (!Object.hasOwn(map, key)) continue;
+      const value = map[key];
+      if (Array.isArray(value)) {
+        for (const one of value) {
+          this.word(id);
+          this.text(key, 'user property name');
+          this.text(String(one), 'user property value');
+          count++;
+        }
+      } else {
+        this.word(id);
+        this.text(key, 'user property name');
+        this.text(String(value), 'user property value');
+        count++;
+      }
+    }
+    return count;
   }
 
   propertyValue(info, value) {
