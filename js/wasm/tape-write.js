@@ -44,7 +44,7 @@ function bytesOf(value, name) {
 export class TapeWriter {
   constructor(boundary) {
     this.boundary = boundary;
-    this.topicCache = new Map();
+    this.stringCache = new Map();
   }
 
   // Starts a request at the beginning of the request and scratch areas.
@@ -73,10 +73,31 @@ export class TapeWriter {
     this.word(len);
   }
 
-  // A string field: its UTF-8 bytes and the (unused) string cache id.
+  // A string field: its UTF-8 bytes and the string cache id (used only on decoded
+  // tapes). Strings used again (topics, content types, user property names...) are
+  // kept encoded in wasm memory and not encoded again; bounded like the decoder's
+  // string cache.
   text(value, name) {
+    if (typeof value !== 'string') throw invalid(`${name} must be a string, not ${typeof value}`);
+    const cached = this.stringCache.get(value);
+    if (cached !== undefined) {
+      this.region(cached.ptr, cached.len);
+      this.word(-1);
+      return;
+    }
+    const before = this.p;
     this.utf8(value, name);
-    this.word(-1); // the string cache id, used only on decoded tapes
+    this.word(-1);
+    if (this.stringCache.size < 4096 && value.length <= 256) this.keep(value, before, this.p - before);
+  }
+
+  keep(value, start, len) {
+    const ptr = this.boundary.module._malloc(Math.max(len, 1));
+    this.boundary.refresh();
+    this.u8 = this.boundary.u8;
+    this.i32 = this.boundary.i32;
+    this.u8.copyWithin(ptr, start, start + len);
+    this.stringCache.set(value, { ptr, len });
   }
 
   // A JS string as UTF-8 bytes in scratch, written as binary data (address, length).
@@ -126,30 +147,6 @@ export class TapeWriter {
     if (value === undefined || value === null) this.region(0, 0);
     else if (typeof value === 'string') this.utf8(value, name);
     else this.bytes(value, name);
-  }
-
-  // Topics of PUBLISH packets are kept in wasm memory, so that a topic used again is
-  // not encoded again. Bounded like the decoder's cache.
-  topic(value) {
-    if (typeof value !== 'string') throw invalid(`PUBLISH topic must be a string, not ${typeof value}`);
-    const cached = this.topicCache.get(value);
-    if (cached !== undefined) {
-      this.region(cached.ptr, cached.len);
-      this.word(-1);
-      return;
-    }
-    const before = this.p;
-    this.text(value, 'topic');
-    if (this.topicCache.size < 4096 && value.length <= 256) {
-      const len = this.p - before;
-      const M = this.boundary.module;
-      const ptr = M._malloc(Math.max(len, 1));
-      this.boundary.refresh();
-      this.u8 = this.boundary.u8;
-      this.i32 = this.boundary.i32;
-      this.u8.copyWithin(ptr, before, before + len);
-      this.topicCache.set(value, { ptr, len });
-    }
   }
 
   properties(props, where) {
@@ -313,7 +310,7 @@ export class TapeWriter {
     this.word((packet.dup ? 8 : 0) | (qos << 1) | (packet.retain ? 1 : 0));
     if (qos > 0) this.messageId(packet);
     else this.word(0);
-    this.topic(packet.topic);
+    this.text(packet.topic, 'topic');
     this.stringOrBytes(packet.payload, 'payload');
     this.properties(packet.properties, 'publish');
   }
