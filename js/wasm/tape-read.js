@@ -2,19 +2,10 @@
 // like mqtt-packet's. This is the hot path of decoding: objects are built here, in JS,
 // from a flat table, and repeated topics come from a cache instead of being decoded.
 import { copyOut } from './copy-out.js';
+import {
+  CMD, STRING_ID_NEW, CONNECT_CLEAN, CONNECT_WILL, CONNECT_WILL_RETAIN, CONNECT_USERNAME, CONNECT_PASSWORD,
+} from './tape-layout.js';
 import { PROPERTY_BY_ID, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
-
-const STRING_ID_NEW = 1 << 30;
-const CONNECT_CLEAN = 1;
-const CONNECT_WILL = 2;
-const CONNECT_WILL_RETAIN = 4;
-const CONNECT_USERNAME = 8;
-const CONNECT_PASSWORD = 16;
-
-const CMD = [
-  'reserved', 'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp',
-  'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'auth',
-];
 
 const textDecoder = new TextDecoder();
 

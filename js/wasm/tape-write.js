@@ -3,20 +3,10 @@
 // into the scratch area of wasm memory. Types are checked here, with messages that
 // name the field; the rules of MQTT are checked once, in C++.
 import { MqttError } from '../errors.js';
+import { TYPE, CONNECT_CLEAN, CONNECT_WILL, CONNECT_WILL_RETAIN, CONNECT_USERNAME, CONNECT_PASSWORD } from './tape-layout.js';
 import { PROPERTY_BY_NAME, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 
 const MALFORMED = 0x81;
-const CONNECT_CLEAN = 1;
-const CONNECT_WILL = 2;
-const CONNECT_WILL_RETAIN = 4;
-const CONNECT_USERNAME = 8;
-const CONNECT_PASSWORD = 16;
-
-const TYPE = {
-  connect: 1, connack: 2, publish: 3, puback: 4, pubrec: 5, pubrel: 6, pubcomp: 7,
-  subscribe: 8, suback: 9, unsubscribe: 10, unsuback: 11, pingreq: 12, pingresp: 13,
-  disconnect: 14, auth: 15,
-};
 
 // Thrown (and caught by the encoder) when the request or scratch area is full.
 export const OVERFLOW = Symbol('overflow');
