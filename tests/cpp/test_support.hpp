@@ -66,6 +66,16 @@ inline std::vector<packet> decode_all(const bytes& input, protocol_version versi
 }
 
 // Decodes `input` and returns the error it must produce.
+// Decodes `wire` as a chunk holding exactly one packet of type T. Its views point into
+// `wire`, which the caller keeps.
+template <class T>
+T decode_one(const bytes& wire, protocol_version version) {
+  auto packets = decode_all(wire, version);
+  REQUIRE(packets.size() == 1);
+  REQUIRE(std::holds_alternative<T>(packets[0]));
+  return std::get<T>(packets[0]);
+}
+
 inline error decode_error(const bytes& input, protocol_version version) {
   decoder d({.version = version});
   std::vector<packet> out;
