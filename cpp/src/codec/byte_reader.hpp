@@ -83,9 +83,7 @@ class byte_reader {
 
   // The next `count` bytes, as a reader of their own.
   bool sub(std::size_t count, byte_reader& out, std::string_view field) {
-    if (remaining() < count) {
-      return fail(std::string(field) + " overruns the packet by " + std::to_string(count - remaining()) + " bytes");
-    }
+    if (remaining() < count) return overruns(field, count);
     out = byte_reader(data_.subspan(pos_, count));
     pos_ += count;
     return true;
@@ -103,8 +101,9 @@ class byte_reader {
     return fail("packet ends before its " + std::string(field));
   }
   [[gnu::noinline]] bool overruns(std::string_view field, std::size_t length) {
-    return fail(std::string(field) + " length " + std::to_string(length) + " overruns the packet by " +
-                std::to_string(length - remaining()) + " bytes");
+    const std::size_t over = length - remaining();
+    return fail(std::string(field) + " of " + std::to_string(length) + " bytes overruns the packet by " +
+                std::to_string(over) + (over == 1 ? " byte" : " bytes"));
   }
 
   bytes_view data_;

@@ -143,13 +143,13 @@ void packet_parser::read(connect_packet& p) {
     r_.fail("Will QoS is 3 [MQTT-3.1.2-12]");
     return;
   }
-  if (v5() && !read_properties(p.props, "properties")) return;
+  if (v5() && !read_properties(p.props, "property block")) return;
   if (!r_.string(p.client_id, "client identifier")) return;
   if (will) {
     will_message& w = p.will.emplace();
     w.qos = static_cast<qos>(will_qos);
     w.retain = will_retain;
-    if (v5() && !read_properties(w.props, "will properties")) return;
+    if (v5() && !read_properties(w.props, "will property block")) return;
     if (!r_.string(w.topic, "will topic") || !r_.binary(w.payload, "will payload")) return;
   }
   if (flags & 0x80) {
@@ -170,7 +170,7 @@ void packet_parser::read(connack_packet& p) {
   }
   p.session_present = ack_flags & 0x01;
   p.code = static_cast<reason_code>(code);
-  if (v5()) read_properties(p.props, "properties");
+  if (v5()) read_properties(p.props, "property block");
 }
 
 void packet_parser::read(publish_packet& p) {
@@ -179,7 +179,7 @@ void packet_parser::read(publish_packet& p) {
   p.retain = (flags_ & 0x01) != 0;
   if (!r_.string(p.topic, "topic name")) return;
   if (p.qos != qos::at_most_once && !r_.u16(p.packet_id, "packet identifier")) return;
-  if (v5() && !read_properties(p.props, "properties")) return;
+  if (v5() && !read_properties(p.props, "property block")) return;
   p.payload = r_.rest();
 }
 
@@ -188,7 +188,7 @@ void packet_parser::read_optional_code_and_properties(reason_code& code, propert
   std::uint8_t value = 0;
   r_.u8(value, "reason code");
   code = static_cast<reason_code>(value);
-  if (r_.remaining() > 0) read_properties(props, "properties");
+  if (r_.remaining() > 0) read_properties(props, "property block");
 }
 
 template <packet_type Type>
@@ -199,7 +199,7 @@ void packet_parser::read(ack_packet<Type>& p) {
 
 void packet_parser::read(subscribe_packet& p) {
   if (!r_.u16(p.packet_id, "packet identifier")) return;
-  if (v5() && !read_properties(p.props, "properties")) return;
+  if (v5() && !read_properties(p.props, "property block")) return;
   while (r_.remaining() > 0) {
     subscription& sub = p.subscriptions.emplace_back();
     std::uint8_t options = 0;
@@ -228,13 +228,13 @@ void packet_parser::read_codes(std::vector<reason_code>& codes) {
 
 void packet_parser::read(suback_packet& p) {
   if (!r_.u16(p.packet_id, "packet identifier")) return;
-  if (v5() && !read_properties(p.props, "properties")) return;
+  if (v5() && !read_properties(p.props, "property block")) return;
   read_codes(p.codes);
 }
 
 void packet_parser::read(unsubscribe_packet& p) {
   if (!r_.u16(p.packet_id, "packet identifier")) return;
-  if (v5() && !read_properties(p.props, "properties")) return;
+  if (v5() && !read_properties(p.props, "property block")) return;
   while (r_.remaining() > 0) {
     if (!r_.string(p.filters.emplace_back(), "topic filter")) return;
   }
@@ -243,7 +243,7 @@ void packet_parser::read(unsubscribe_packet& p) {
 void packet_parser::read(unsuback_packet& p) {
   if (!r_.u16(p.packet_id, "packet identifier")) return;
   if (!v5()) return;
-  if (!read_properties(p.props, "properties")) return;
+  if (!read_properties(p.props, "property block")) return;
   read_codes(p.codes);
 }
 
@@ -257,7 +257,8 @@ error packet_parser::finish() {
   if (error_) return error_;
   if (!r_.ok()) return malformed(r_.problem());
   if (r_.remaining() > 0) {
-    return malformed(std::to_string(r_.remaining()) + " bytes left over after the packet's last field");
+    const std::size_t left = r_.remaining();
+    return malformed(std::to_string(left) + (left == 1 ? " byte" : " bytes") + " left over after the packet's last field");
   }
   return {};
 }
