@@ -188,10 +188,10 @@ export class TapeReader {
       keepalive,
       clientId: this.text(),
     };
-    if (bridge) {
-      packet.bridgeMode = true;
-      this.bridge = true;
-    }
+    if (bridge) packet.bridgeMode = true;
+    // As in mqtt-packet, the stream's CONNECT decides whether 3.1.1 SUBSCRIBEs read as
+    // a bridge's (no local, retain as published).
+    this.bridge = bridge;
     const username = this.text();
     const password = this.binary();
     if (flags & CONNECT_USERNAME) packet.username = username;

@@ -108,7 +108,12 @@ class body_writer {
     if (v5_) optional_code_and_properties(p.code, p.props);
   }
 
-  void write(const auth_packet& p) { optional_code_and_properties(p.code, p.props); }
+  // AUTH always carries its reason code and property length: the short form (section
+  // 3.15.2.1) is legal, but mqtt-packet (and so Aedes and MQTT.js) cannot parse it.
+  void write(const auth_packet& p) {
+    w_.u8(static_cast<std::uint8_t>(p.code));
+    properties(p.props);
+  }
 
  private:
   // PUBACK..PUBCOMP, DISCONNECT and AUTH may leave out a 0x00 reason code with no
@@ -158,6 +163,10 @@ class body_writer {
 // replies with a CONNACK), so the decoder lets them through.
 error sender_rules(const packet& p) {
   if (const auto* connect = std::get_if<connect_packet>(&p)) {
+    if (connect->client_id.empty() && connect->version == protocol_version::v31) {
+      return make_error(reason_code::client_identifier_not_valid,
+                        "CONNECT: MQTT 3.1 needs a client identifier of 1 to 23 characters (3.1 section 3.1)");
+    }
     if (connect->client_id.empty() && !connect->clean_start && connect->version != protocol_version::v5) {
       return make_error(reason_code::client_identifier_not_valid,
                         "CONNECT: an empty client identifier needs a clean session [MQTT-3.1.3-7]");

@@ -6,7 +6,8 @@
 // The packet is checked first with the same rules the decoder applies (see
 // validate.hpp); an invalid packet is refused and nothing is written. The Remaining
 // Length uses the fewest bytes it can [MQTT-1.5.5-1]. A 5.0 reason code of 0x00
-// with no properties is left out where the spec allows it.
+// with no properties is left out where the spec allows it, except in AUTH, which
+// mqtt-packet-based peers cannot read without them.
 #pragma once
 
 #include <cstdint>
