@@ -65,6 +65,7 @@ class Decoder {
 
   #pushSlice(chunk, offset, length, into) {
     const b = boundary;
+    b.refresh(); // any wasm call since the last one may have grown the memory
     if (length > b.inputCap) b.reserveInput(length);
     const inputPtr = b.inputPtr;
     b.u8.set(offset === 0 && length === chunk.length ? chunk : chunk.subarray(offset, offset + length), inputPtr);

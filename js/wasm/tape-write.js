@@ -40,6 +40,7 @@ export class TapeWriter {
   // Starts a request at the beginning of the request and scratch areas.
   begin() {
     const b = this.boundary;
+    b.refresh(); // any wasm call since the last one may have grown the memory
     this.u8 = b.u8;
     this.i32 = b.i32;
     this.w = b.requestPtr >> 2;
