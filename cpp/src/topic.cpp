@@ -89,10 +89,10 @@ const char* topic_filter_problem(std::string_view filter, bool shared_syntax) {
       level_start = i + 1;
     } else if (c == '+') {
       const bool alone = i == level_start && (i + 1 == filter.size() || filter[i + 1] == '/');
-      if (!alone) return "has a '+' that does not fill a whole topic level [MQTT-4.7.1-3]";
+      if (!alone) return "has a '+' that does not fill a whole topic level [MQTT-4.7.1-2]";
     } else if (c == '#') {
       if (i != level_start || i + 1 != filter.size()) {
-        return "has a '#' that is not alone in the last topic level [MQTT-4.7.1-2]";
+        return "has a '#' that is not alone in the last topic level [MQTT-4.7.1-1]";
       }
     }
   }

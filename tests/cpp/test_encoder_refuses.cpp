@@ -20,14 +20,14 @@ void refuses(const packet& p, protocol_version version, reason_code expected) {
 }  // namespace
 
 TEST_CASE("PUBLISH refusals") {
-  refuses(publish_packet{.topic = "a/+"}, v311, reason_code::protocol_error);            // [MQTT-3.3.2-2]
-  refuses(publish_packet{.topic = "#"}, v5, reason_code::protocol_error);                // [MQTT-3.3.2-2]
-  refuses(publish_packet{.topic = ""}, v311, reason_code::protocol_error);               // [MQTT-4.7.3-1]
+  refuses(publish_packet{.topic = "a/+"}, v311, reason_code::protocol_error);            // 3.1.1 [MQTT-3.3.2-2]
+  refuses(publish_packet{.topic = "#"}, v5, reason_code::protocol_error);                // 3.1.1 [MQTT-3.3.2-2]
+  refuses(publish_packet{.topic = ""}, v311, reason_code::protocol_error);               // 3.1.1 [MQTT-4.7.3-1]
   refuses(publish_packet{.topic = ""}, v5, reason_code::protocol_error);                 // no Topic Alias
   refuses(publish_packet{.topic = "a", .qos = static_cast<qos>(3), .packet_id = 1}, v311,
-          reason_code::malformed_packet);                                                // [MQTT-3.3.1-4]
+          reason_code::malformed_packet);                                                // 3.1.1 [MQTT-3.3.1-4]
   refuses(publish_packet{.topic = "a", .qos = qos::at_least_once}, v311, reason_code::protocol_error);  // id 0
-  refuses(publish_packet{.topic = "a", .dup = true}, v311, reason_code::malformed_packet);              // [MQTT-3.3.1-2]
+  refuses(publish_packet{.topic = "a", .dup = true}, v311, reason_code::malformed_packet);              // 3.1.1 [MQTT-3.3.1-2]
   refuses(publish_packet{.topic = std::string_view("a\0b", 3)}, v311, reason_code::malformed_packet);   // U+0000
   refuses(publish_packet{.topic = "\xed\xa0\x80"}, v311, reason_code::malformed_packet);               // surrogate
 }
@@ -69,10 +69,10 @@ TEST_CASE("subscriptions: 5.0 options in 3.1.1, bad filters, empty lists") {
 }
 
 TEST_CASE("CONNECT refusals") {
-  refuses(connect_packet{.clean_start = false, .client_id = ""}, v311, reason_code::client_identifier_not_valid);  // [MQTT-3.1.3-7]
+  refuses(connect_packet{.clean_start = false, .client_id = ""}, v311, reason_code::client_identifier_not_valid);  // 3.1.1 [MQTT-3.1.3-7]
   connect_packet password_only{.client_id = "c"};
   password_only.password = view(text_bytes("pw"));
-  refuses(password_only, v311, reason_code::malformed_packet);  // [MQTT-3.1.2-22]
+  refuses(password_only, v311, reason_code::malformed_packet);  // 3.1.1 [MQTT-3.1.2-22]
   connect_packet bad_level{.version = static_cast<protocol_version>(6), .client_id = "c"};
   refuses(bad_level, v311, reason_code::unsupported_protocol_version);
   connect_packet wild_will{.client_id = "c"};
@@ -84,7 +84,7 @@ TEST_CASE("CONNECT refusals") {
 }
 
 TEST_CASE("in 5.0 an empty client id without clean start is left to the server") {
-  // 3.1.1 forbids it to the client [MQTT-3.1.3-7]; 5.0 lets the server decide (0x85).
+  // 3.1.1 forbids it to the client (its [MQTT-3.1.3-7]); 5.0 lets the server decide (0x85).
   const bytes wire = encode_ok(connect_packet{.version = v5, .clean_start = false}, v5);
   CHECK(decode_all(wire, v5).size() == 1);
 }

@@ -166,7 +166,7 @@ const MAKERS = {
       keepalive: r.int(0, 65535),
       clientId: text(r),
     };
-    // 3.1.1: an empty client id needs a clean session [MQTT-3.1.3-7]; 3.1 needs a client
+    // 3.1.1: an empty client id needs a clean session (3.1.1 [MQTT-3.1.3-7]); 3.1 needs a client
     // id. 5.0 leaves it to the server, but mqtt-packet's generate() refuses it there too.
     if (packet.clientId === '') packet.clean = true;
     if (version === 3 && packet.clientId === '') packet.clientId = 'c';
@@ -178,7 +178,7 @@ const MAKERS = {
         if (willProps) packet.will.properties = willProps;
       }
     }
-    // No password without a user name: 3.1.1 forbids it [MQTT-3.1.2-22]; 5.0 allows it
+    // No password without a user name: 3.1.1 forbids it (its [MQTT-3.1.2-22]); 5.0 allows it
     // but mqtt-packet's generate() refuses it (the 5.0 case is in the Catch2 vectors).
     if (r.bool(0.5)) packet.username = text(r);
     if (r.bool(0.4) && packet.username !== undefined) packet.password = r.bytes(16);

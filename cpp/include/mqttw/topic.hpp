@@ -20,8 +20,8 @@ const char* topic_name_problem(std::string_view name);
 bool is_plain_topic_name(std::string_view name);
 
 // Why `filter` cannot be a topic filter, or nullptr when it can: it is empty
-// [MQTT-4.7.3-1], '#' is not alone in the last level [MQTT-4.7.1-2], or '+' does not
-// fill its level [MQTT-4.7.1-3]. With `shared_syntax`, a filter that starts with
+// [MQTT-4.7.3-1], '#' is not alone in the last level [MQTT-4.7.1-1], or '+' does not
+// fill its level [MQTT-4.7.1-2]. With `shared_syntax`, a filter that starts with
 // "$share/" must also be "$share/{ShareName}/{filter}" with a non-empty ShareName
 // free of '/', '+' and '#' [MQTT-4.8.2-1] [MQTT-4.8.2-2].
 const char* topic_filter_problem(std::string_view filter, bool shared_syntax);

@@ -169,7 +169,7 @@ error sender_rules(const packet& p) {
     }
     if (connect->client_id.empty() && !connect->clean_start && connect->version != protocol_version::v5) {
       return make_error(reason_code::client_identifier_not_valid,
-                        "CONNECT: an empty client identifier needs a clean session [MQTT-3.1.3-7]");
+                        "CONNECT: an empty client identifier needs a clean session (3.1.1 [MQTT-3.1.3-7])");
     }
   }
   return {};

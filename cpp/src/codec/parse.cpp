@@ -206,11 +206,7 @@ void packet_parser::read(subscribe_packet& p) {
     if (!r_.string(sub.filter, "topic filter") || !r_.u8(options, "subscription options")) return;
     if (v5() ? (options & 0xC0) : (options & 0xFC)) {
       r_.fail(v5() ? "reserved bits 6-7 of subscription options are set [MQTT-3.8.3-5]"
-                   : "reserved bits 2-7 of the requested QoS byte are set [MQTT-3.8.3-4]");
-      return;
-    }
-    if ((options & 0x03) == 3) {
-      r_.fail("maximum QoS is 3 [MQTT-3.8.3-4]");
+                   : "reserved bits 2-7 of the requested QoS byte are set (3.1.1 [MQTT-3.8.3-4])");
       return;
     }
     sub.max_qos = static_cast<qos>(options & 0x03);

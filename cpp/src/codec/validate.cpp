@@ -213,7 +213,7 @@ error check(const connect_packet& p, const checker& c) {
   if (p.password) {
     if (p.password->size() > 0xFFFF) return c.too_long("password");
     if (!p.username && p.version != protocol_version::v5) {
-      return c.fail(reason_code::malformed_packet, "password without a user name [MQTT-3.1.2-22]");
+      return c.fail(reason_code::malformed_packet, "password without a user name (3.1.1 [MQTT-3.1.2-22])");
     }
   }
   return c.props(p.props, property_place::connect);
@@ -260,7 +260,12 @@ error check(const subscribe_packet& p, const checker& c, protocol_version versio
   }
   for (const subscription& sub : p.subscriptions) {
     if (auto err = c.topic_filter(sub.filter)) return err;
-    if (!qos_valid(sub.max_qos)) return c.fail(reason_code::malformed_packet, "maximum QoS is 3 [MQTT-3.8.3-4]");
+    if (!qos_valid(sub.max_qos)) {
+      // 5.0 calls it a Protocol Error (section 3.8.3.1), 3.1.1 a malformed packet.
+      return version == protocol_version::v5
+                 ? c.fail(reason_code::protocol_error, "maximum QoS is 3 (section 3.8.3.1)")
+                 : c.fail(reason_code::malformed_packet, "requested QoS is 3 (3.1.1 [MQTT-3.8.3-4])");
+    }
     if (auto err = c.needs_v5(sub.no_local || sub.retain_as_published ||
                                   sub.retain_handling != retain_handling::send_on_subscribe,
                               "No Local, Retain As Published and Retain Handling")) {
