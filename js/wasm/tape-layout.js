@@ -16,5 +16,5 @@ export const CMD = [
   'reserved', 'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp',
   'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'auth',
 ];
-// A null prototype: a `cmd` such as "constructor" must not find anything.
-export const TYPE = Object.assign(Object.create(null), Object.fromEntries(CMD.map((cmd, type) => [cmd, type]).slice(1)));
+// A Map: a `cmd` such as "constructor" must not find anything.
+export const TYPE = new Map(CMD.map((cmd, type) => [cmd, type]).slice(1));

@@ -17,9 +17,11 @@ function invalid(message) {
   return new MqttError(MALFORMED, message);
 }
 
-function integer(value, name, min, max) {
+// `name` and `owner` make the message only when it is needed: building it for every
+// valid field would cost a string per field.
+function integer(value, name, min, max, owner) {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw invalid(`${name} must be an integer from ${min} to ${max}, not ${String(value)}`);
+    throw invalid(`${owner ? `${owner} ` : ''}${name} must be an integer from ${min} to ${max}, not ${String(value)}`);
   }
   return value;
 }
@@ -226,17 +228,17 @@ export class TapeWriter {
   }
 
   messageId(packet) {
-    this.word(integer(packet.messageId, `${packet.cmd} messageId`, 0, 0xffff));
+    this.word(integer(packet.messageId, 'messageId', 0, 0xffff, packet.cmd));
   }
 
-  code(value, name) {
-    this.word(value === undefined ? 0 : integer(value, name, 0, 255));
+  code(value, name, owner) {
+    this.word(value === undefined ? 0 : integer(value, name, 0, 255, owner));
   }
 
   // Writes the whole packet. `version` is the protocol for every packet but CONNECT.
   packet(packet, version) {
     if (typeof packet !== 'object' || packet === null) throw invalid('a packet must be an object');
-    const type = TYPE[packet.cmd];
+    const type = typeof packet.cmd === 'string' ? TYPE.get(packet.cmd) : undefined;
     if (type === undefined) throw invalid(`unknown packet cmd "${packet.cmd}"`);
     switch (type) {
       case 1: return this.connect(packet);
@@ -245,7 +247,7 @@ export class TapeWriter {
       case 4: case 5: case 6: case 7:
         this.word(type | (version << 8));
         this.messageId(packet);
-        this.code(packet.reasonCode, `${packet.cmd} reasonCode`);
+        this.code(packet.reasonCode, 'reasonCode', packet.cmd);
         return this.properties(packet.properties, packet.cmd);
       case 8: return this.subscribe(packet, version);
       case 9: case 11: return this.codes(packet, type, version);
@@ -254,7 +256,7 @@ export class TapeWriter {
         return this.word(type | (version << 8));
       default:
         this.word(type | (version << 8));
-        this.code(packet.reasonCode, `${packet.cmd} reasonCode`);
+        this.code(packet.reasonCode, 'reasonCode', packet.cmd);
         return this.properties(packet.properties, packet.cmd);
     }
   }
@@ -290,7 +292,7 @@ export class TapeWriter {
     this.word(2 | (version << 8));
     this.word(packet.sessionPresent ? 1 : 0);
     const code = version === 5 ? packet.reasonCode ?? packet.returnCode : packet.returnCode ?? packet.reasonCode;
-    this.code(code, version === 5 ? 'connack reasonCode' : 'connack returnCode');
+    this.code(code, version === 5 ? 'reasonCode' : 'returnCode', 'connack');
     this.properties(packet.properties, 'connack');
   }
 
@@ -328,7 +330,7 @@ export class TapeWriter {
     const granted = packet.granted ?? [];
     if (!Array.isArray(granted)) throw invalid(`${packet.cmd} granted must be an array`);
     this.word(granted.length);
-    for (const code of granted) this.word(integer(code, `${packet.cmd} granted code`, 0, 255));
+    for (const code of granted) this.word(integer(code, 'granted code', 0, 255, packet.cmd));
   }
 
   unsubscribe(packet, version) {
