@@ -44,6 +44,7 @@ struct codec_context {
   std::vector<std::int32_t> request;
   std::vector<std::uint8_t> output;
   std::vector<packet> packets;
+  packet request_packet{std::in_place_type<pingreq_packet>};  // reused by every encode
   std::string error_reason;
 
   void publish_addresses() {
@@ -151,7 +152,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_decoder_push(std::uint32_t h,
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_encode(std::uint32_t words) {
   codec_context& c = context();
   tape_reader reader(c.request.data(), words);
-  packet p{std::in_place_type<pingreq_packet>};  // the cheapest alternative; read() replaces it
+  packet& p = c.request_packet;
   protocol_version version;
   if (!reader.read(p, version)) {
     c.set_error(make_error(reason_code::malformed_packet, "the packet could not be read: " + reader.problem()));

@@ -10,6 +10,25 @@ std::int32_t address(const void* p) {
   return static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(p));
 }
 
+// Makes `p` hold an empty T. When it already holds a T its lists keep their
+// capacity: the encoder reads one packet after another into the same value.
+template <class T>
+T& reuse(packet& p) {
+  T* body = std::get_if<T>(&p);
+  if (!body) return p.template emplace<T>();
+  T fresh;
+  auto keep = [](auto& from, auto& to) {
+    to = std::move(from);
+    to.clear();
+  };
+  if constexpr (requires { body->props; }) keep(body->props, fresh.props);
+  if constexpr (requires { body->subscriptions; }) keep(body->subscriptions, fresh.subscriptions);
+  if constexpr (requires { body->filters; }) keep(body->filters, fresh.filters);
+  if constexpr (requires { body->codes; }) keep(body->codes, fresh.codes);
+  *body = std::move(fresh);
+  return *body;
+}
+
 template <class T>
 const T* pointer(std::int32_t address) {
   return reinterpret_cast<const T*>(static_cast<std::uintptr_t>(static_cast<std::uint32_t>(address)));
@@ -209,6 +228,7 @@ bool tape_reader::text(std::string_view& out) {
 bool tape_reader::properties(mqttw::properties& out) {
   std::int32_t count = 0;
   if (!word(count)) return false;
+  if (count > 0 && count <= 1024) out.reserve(static_cast<std::size_t>(count));
   for (std::int32_t i = 0; i < count; ++i) {
     std::int32_t id = 0;
     if (!word(id)) return false;
@@ -341,21 +361,21 @@ bool tape_reader::read(packet& out, protocol_version& version) {
   }
   version = static_cast<protocol_version>(version_word & 0x7F);
   switch (type) {
-    case 1: return body(out.emplace<connect_packet>(), version_word);
-    case 2: return body(out.emplace<connack_packet>(), version_word);
-    case 3: return body(out.emplace<publish_packet>(), version_word);
-    case 4: return body(out.emplace<puback_packet>(), version_word);
-    case 5: return body(out.emplace<pubrec_packet>(), version_word);
-    case 6: return body(out.emplace<pubrel_packet>(), version_word);
-    case 7: return body(out.emplace<pubcomp_packet>(), version_word);
-    case 8: return body(out.emplace<subscribe_packet>(), version_word);
-    case 9: return body(out.emplace<suback_packet>(), version_word);
-    case 10: return body(out.emplace<unsubscribe_packet>(), version_word);
-    case 11: return body(out.emplace<unsuback_packet>(), version_word);
-    case 12: return body(out.emplace<pingreq_packet>(), version_word);
-    case 13: return body(out.emplace<pingresp_packet>(), version_word);
-    case 14: return body(out.emplace<disconnect_packet>(), version_word);
-    default: return body(out.emplace<auth_packet>(), version_word);
+    case 1: return body(reuse<connect_packet>(out), version_word);
+    case 2: return body(reuse<connack_packet>(out), version_word);
+    case 3: return body(reuse<publish_packet>(out), version_word);
+    case 4: return body(reuse<puback_packet>(out), version_word);
+    case 5: return body(reuse<pubrec_packet>(out), version_word);
+    case 6: return body(reuse<pubrel_packet>(out), version_word);
+    case 7: return body(reuse<pubcomp_packet>(out), version_word);
+    case 8: return body(reuse<subscribe_packet>(out), version_word);
+    case 9: return body(reuse<suback_packet>(out), version_word);
+    case 10: return body(reuse<unsubscribe_packet>(out), version_word);
+    case 11: return body(reuse<unsuback_packet>(out), version_word);
+    case 12: return body(reuse<pingreq_packet>(out), version_word);
+    case 13: return body(reuse<pingresp_packet>(out), version_word);
+    case 14: return body(reuse<disconnect_packet>(out), version_word);
+    default: return body(reuse<auth_packet>(out), version_word);
   }
 }
 

@@ -68,8 +68,10 @@ class tape_writer {
   std::int32_t* at_ = nullptr;
 };
 
-// Reads one packet from a tape written by JS. The views point into the wasm memory
-// the tape names. Returns false, with `problem` set, when the tape is not well formed.
+// Reads one packet from a tape written by JS into `out`, reusing the lists `out`
+// already has when it holds the same packet type. The views point into the wasm
+// memory the tape names. Returns false, with `problem` set, when the tape is not
+// well formed.
 class tape_reader {
  public:
   tape_reader(const std::int32_t* words, std::size_t count) : w_(words), end_(words + count) {}

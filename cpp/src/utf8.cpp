@@ -8,6 +8,15 @@ namespace mqttw {
 const char* utf8_problem(std::string_view text) {
   const auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
   const auto* end = p + text.size();
+  // Most MQTT strings are plain ASCII: skip those bytes quickly (1..0x7F is one
+  // unsigned compare), then check whatever follows the long way.
+  while (end - p >= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    if ((word & 0x8080808080808080ull) || ((word - 0x0101010101010101ull) & ~word & 0x8080808080808080ull)) break;
+    p += 8;
+  }
+  while (p < end && static_cast<std::uint8_t>(*p - 1) < 0x7F) ++p;
   while (p < end) {
     // Fast path: eight ASCII bytes with no NUL among them.
     if (end - p >= 8) {

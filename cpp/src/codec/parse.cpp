@@ -1,5 +1,6 @@
 #include "parse.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "byte_reader.hpp"
@@ -56,6 +57,8 @@ bool packet_parser::read_properties(properties& out, std::string_view field) {
   if (!r_.varint(length, "property length")) return false;
   byte_reader props(bytes_view{});
   if (!r_.sub(length, props, field)) return false;
+  // Each property takes at least 2 bytes: one allocation instead of several.
+  if (length > 0) out.reserve(std::min<std::size_t>(length / 2, 32));
   while (props.remaining() > 0) {
     std::uint8_t id = 0;
     props.u8(id, "property identifier");

@@ -115,7 +115,7 @@ error checker::props(const properties& list, property_place place) const {
                   hex(static_cast<std::uint8_t>(prop.id)), " (section 2.2.2.2)");
     }
     const char* where = place == property_place::will ? "the will properties" : "this packet";
-    if (!property_allowed_in(prop.id, place)) {
+    if ((info->places & (1u << static_cast<unsigned>(place))) == 0) {
       return fail(reason_code::malformed_packet, info->name, " is not allowed in ", where, " (section 2.2.2.2)");
     }
     const std::uint64_t bit = 1ull << static_cast<unsigned>(prop.id);
