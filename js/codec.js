@@ -132,22 +132,33 @@ export function encode(packet, options) {
   let version;
   if (packet?.cmd === 'connect') version = connectVersion(packet);
   else version = checkVersion(options?.protocolVersion ?? 4, false);
+  const b = boundary;
+  let grew = false;
   for (;;) {
     writer.begin();
     try {
       writer.packet(packet, version);
       break;
     } catch (err) {
-      if (err !== OVERFLOW) throw err;
-      const b = boundary;
-      boundary.reserveRequest(b.scratchCap * 2 + estimateBytes(packet), b.requestCap * 2);
+      if (err !== OVERFLOW) {
+        if (grew) b.shrinkRequest();
+        throw err;
+      }
+      b.reserveRequest(b.scratchCap * 2 + estimateBytes(packet), b.requestCap * 2);
+      grew = true;
     }
   }
-  const b = boundary;
   const length = b.encode(writer.words);
   b.refresh();
-  if (length < 0) throw new MqttError(b.i32[b.errorWord], b.errorReason());
-  return copyOut(b.u8, b.i32[b.outputWord], length);
+  if (length < 0) {
+    const err = new MqttError(b.i32[b.errorWord], b.errorReason());
+    if (grew) b.shrinkRequest();
+    throw err;
+  }
+  const bytes = copyOut(b.u8, b.i32[b.outputWord], length);
+  // A packet that needed more than the usual buffers gives their memory back.
+  if (grew || length > SLICE) b.shrinkRequest();
+  return bytes;
 }
 
 // A first guess at the bytes a packet needs, so that a big payload grows the

@@ -66,16 +66,26 @@ struct codec_context {
   }
 };
 
+constexpr std::size_t initial_input = 64 * 1024;
+constexpr std::size_t initial_scratch = 4 * 1024;
+constexpr std::size_t initial_request = 1024;  // words
+
 codec_context& context() {
   static codec_context* ctx = [] {
     auto* c = new codec_context();
-    c->input.resize(64 * 1024);
-    c->scratch.resize(4 * 1024);
-    c->request.resize(1024);
+    c->input.resize(initial_input);
+    c->scratch.resize(initial_scratch);
+    c->request.resize(initial_request);
     c->publish_addresses();
     return c;
   }();
   return *ctx;
+}
+
+// Gives back a buffer that a large packet grew, keeping `size` bytes.
+template <class T>
+void shrink(std::vector<T>& buffer, std::size_t size) {
+  if (buffer.capacity() > size) std::vector<T>(size).swap(buffer);
 }
 
 struct decoder_handle {
@@ -100,6 +110,16 @@ void reserve_request(std::uint32_t bytes, std::uint32_t words) {
   codec_context& c = context();
   if (c.scratch.size() < bytes) c.scratch.resize(bytes);
   if (c.request.size() < words) c.request.resize(words);
+  c.publish_addresses();
+}
+
+// After a large packet: the encoder's buffers go back to their first sizes, so that
+// one big message does not keep its memory for good. Addresses in io_state change.
+void shrink_request() {
+  codec_context& c = context();
+  shrink(c.scratch, initial_scratch);
+  shrink(c.request, initial_request);
+  shrink(c.output, 0);
   c.publish_addresses();
 }
 
@@ -174,6 +194,7 @@ EMSCRIPTEN_BINDINGS(mqttw_codec) {
   function("_ioState", &io_state_address);
   function("_reserveInput", &reserve_input);
   function("_reserveRequest", &reserve_request);
+  function("_shrinkRequest", &shrink_request);
   function("_decoderNew", &decoder_new);
   function("_decoderFree", &decoder_free);
   function("_decoderReset", &decoder_reset);

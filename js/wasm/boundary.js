@@ -64,6 +64,12 @@ export const boundary = {
     this.readAddresses();
   },
 
+  // Returns the encoder's buffers to their first sizes after a large packet.
+  shrinkRequest() {
+    M._shrinkRequest();
+    this.readAddresses();
+  },
+
   errorReason() {
     return M._errorReason();
   },

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDecoder, encode, MqttError, MAX_PACKET_SIZE, reasonCodeName } from '../../js/index.js';
+import { boundary } from '../../js/wasm/boundary.js';
 
 const text = (bytes) => new TextDecoder().decode(bytes);
 const concat = (...parts) => Buffer.concat(parts.map((p) => Buffer.from(p)));
@@ -132,8 +133,12 @@ test('wasm memory growth in the middle of use does not disturb decoding or encod
   const small = encode({ cmd: 'publish', topic: 'before', payload: 'x' });
   assert.equal(d.push(small)[0].topic, 'before');
   // A 50 MiB encode grows wasm memory.
+  const scratchBefore = boundary.scratchCap;
   const huge = encode({ cmd: 'publish', topic: 'huge', payload: new Uint8Array(50 << 20).fill(3) });
   assert.equal(huge.length, (50 << 20) + 5 + 6);
+  // The encoder's buffers went back to their usual size: one big message does not
+  // keep 50 MiB of wasm heap in use.
+  assert.equal(boundary.scratchCap, scratchBefore);
   const [h] = createDecoder({ protocolVersion: 4 }).push(huge);
   assert.equal(h.payload[(50 << 20) - 1], 3);
   assert.equal(d.push(small)[0].topic, 'before');
