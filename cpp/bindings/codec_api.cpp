@@ -3,8 +3,8 @@
 // so a push or an encode is one call.
 //
 // The two calls made per chunk or per packet (decode and encode) are plain C exports:
-// measured here, an Embind call costs about 90 ns and a plain export about 3 ns
-// (bench/codec.js). The rest go through Embind, with `_` names.
+// bench/boundary.js measured an Embind call at about 65 ns and a whole empty push
+// through a plain export at about 11 ns. The rest go through Embind, with `_` names.
 #include <emscripten.h>
 #include <emscripten/bind.h>
 

@@ -1,0 +1,36 @@
+// bench/boundary: the costs the boundary's design rests on (docs/ARCHITECTURE.md),
+// measured in this process: an Embind call against a plain wasm export, and copying
+// bytes out of wasm memory at sizes around V8's 64-byte on-heap limit.
+// Usage: node bench/boundary.js   (part of npm run bench)
+import { boundary } from '../js/wasm/boundary.js';
+import { copyOut } from '../js/wasm/copy-out.js';
+
+const M = boundary.module;
+const N = 2_000_000;
+
+function nsPerCall(run) {
+  let best = Infinity;
+  for (let round = 0; round < 7; round++) {
+    const start = process.hrtime.bigint();
+    run();
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / N);
+  }
+  return best;
+}
+
+const handle = M._decoderNew(4, 1024);
+const rows = [
+  ['Embind function call (_decoderVersion)', nsPerCall(() => { for (let i = 0; i < N; i++) M._decoderVersion(handle); })],
+  ['plain wasm export call (empty push)', nsPerCall(() => { for (let i = 0; i < N; i++) boundary.decoderPush(handle, 0); })],
+];
+M._decoderFree(handle);
+const u8 = boundary.u8;
+for (const size of [16, 64, 65, 130, 1024, 4096]) {
+  rows.push([`Uint8Array.slice of ${size} bytes out of wasm memory`, nsPerCall(() => { for (let i = 0; i < N; i++) u8.slice(1024, 1024 + size); })]);
+  rows.push([`copyOut of ${size} bytes (js/wasm/copy-out.js)`, nsPerCall(() => { for (let i = 0; i < N; i++) copyOut(u8, 1024, size); })]);
+}
+
+console.log('\nBoundary costs (best of 7 rounds, ns per call)\n');
+console.log('| operation | ns |');
+console.log('|---|---|');
+for (const [name, ns] of rows) console.log(`| ${name} | ${ns.toFixed(1)} |`);
