@@ -25,6 +25,18 @@ function checkVersion(version, allowAuto) {
   return version;
 }
 
+const NO_OPTIONS = Object.freeze({});
+
+// `options` may be left out, but a number or a string there is a mistake (a version
+// given without its name) that must not silently mean "the default".
+function checkOptions(options) {
+  if (options === undefined) return NO_OPTIONS;
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`options must be an object, not ${options === null ? 'null' : typeof options}`);
+  }
+  return options;
+}
+
 function asBytes(chunk) {
   if (chunk instanceof Uint8Array) return chunk;
   if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -37,7 +49,8 @@ class Decoder {
   #reader = new TapeReader();
   #token = {};
 
-  constructor(options = {}) {
+  constructor(options) {
+    options = checkOptions(options);
     const version = checkVersion(options.protocolVersion, true);
     const maxPacketSize = options.maxPacketSize ?? MAX_PACKET_SIZE;
     if (!Number.isInteger(maxPacketSize) || maxPacketSize < 2 || maxPacketSize > MAX_PACKET_SIZE) {
@@ -93,15 +106,18 @@ class Decoder {
   /** Forgets buffered bytes and any error; the protocol goes back to the one given. */
   reset() {
     if (this.#handle !== 0) M._decoderReset(this.#handle);
+    this.#reader.bridge = false; // a bridge's CONNECT is forgotten with the rest
   }
 
   /** The protocol level packets are decoded with now (3, 4 or 5). */
   get protocolVersion() {
+    if (this.#handle === 0) throw new Error('this decoder has been disposed');
     return M._decoderVersion(this.#handle);
   }
 
   /** Bytes held for a packet that is not complete yet. */
   get buffered() {
+    if (this.#handle === 0) throw new Error('this decoder has been disposed');
     return M._decoderBuffered(this.#handle);
   }
 
@@ -130,8 +146,9 @@ const writer = new TapeWriter(boundary);
  */
 export function encode(packet, options) {
   let version;
+  options = checkOptions(options);
   if (packet?.cmd === 'connect') version = connectVersion(packet);
-  else version = checkVersion(options?.protocolVersion ?? 4, false);
+  else version = checkVersion(options.protocolVersion ?? 4, false);
   const b = boundary;
   let grew = false;
   for (;;) {

@@ -216,7 +216,10 @@ export interface Decoder {
   readonly protocolVersion: ProtocolVersion;
   /** Bytes held for a packet that is not complete yet. */
   readonly buffered: number;
-  /** Frees the wasm memory now instead of when the decoder is garbage collected. */
+  /**
+   * Frees the wasm memory now instead of when the decoder is garbage collected.
+   * Afterwards push() and the getters throw; reset() and dispose() do nothing.
+   */
   dispose(): void;
 }
 

@@ -7,7 +7,9 @@ import {
 } from './tape-layout.js';
 import { PROPERTY_BY_ID, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 
-const textDecoder = new TextDecoder();
+// ignoreBOM: a leading U+FEFF is part of the string and must not be stripped
+// [MQTT-1.5.4-3]; TextDecoder's default would drop it.
+const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 const charCodes = [];
 

@@ -316,6 +316,7 @@ export class TapeWriter {
     if (!Array.isArray(subs)) throw invalid('subscribe subscriptions must be an array');
     this.word(subs.length);
     for (const sub of subs) {
+      if (typeof sub !== 'object' || sub === null) throw invalid('subscribe subscriptions must be objects');
       this.text(sub.topic, 'subscription topic');
       const options = integer(sub.qos ?? 0, 'subscription qos', 0, 3) | (sub.nl ? 4 : 0) | (sub.rap ? 8 : 0) |
         (integer(sub.rh ?? 0, 'subscription rh', 0, 3) << 4);
