@@ -1,24 +1,26 @@
 // bench/boundary: the costs the boundary's design rests on (docs/ARCHITECTURE.md),
 // measured in this process: an Embind call against a plain wasm export, and copying
-// bytes out of wasm memory at sizes around V8's 64-byte on-heap limit.
+// bytes out of wasm memory at sizes around V8's 64-byte on-heap limit, and a 64 KiB
+// copy into zeroed and into unzeroed memory.
 // Usage: node bench/boundary.js   (part of npm run bench)
 import { boundary } from '../js/wasm/boundary.js';
 import { copyOut } from '../js/wasm/copy-out.js';
+import { newBytes } from '../js/new-bytes.js';
 
 const M = boundary.module;
 const N = 2_000_000;
 
-function nsPerCall(run) {
+function nsPerCall(run, calls = N) {
   let best = Infinity;
   for (let round = 0; round < 7; round++) {
     const start = process.hrtime.bigint();
     run();
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / N);
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / calls);
   }
   return best;
 }
 
-const handle = M._decoderNew(4, 1024);
+const handle = M._decoderNew(4, 1024, 0);
 const rows = [
   ['Embind function call (_decoderVersion)', nsPerCall(() => { for (let i = 0; i < N; i++) M._decoderVersion(handle); })],
   ['plain wasm export call (empty push)', nsPerCall(() => { for (let i = 0; i < N; i++) boundary.decoderPush(handle, 0); })],
@@ -29,6 +31,12 @@ for (const size of [16, 64, 65, 130, 1024, 4096]) {
   rows.push([`Uint8Array.slice of ${size} bytes out of wasm memory`, nsPerCall(() => { for (let i = 0; i < N; i++) u8.slice(1024, 1024 + size); })]);
   rows.push([`copyOut of ${size} bytes (js/wasm/copy-out.js)`, nsPerCall(() => { for (let i = 0; i < N; i++) copyOut(u8, 1024, size); })]);
 }
+// Large copies: the cost of zeroing memory that is then overwritten.
+const LARGE = 64 * 1024;
+const BIG_N = 20_000;
+const source = new Uint8Array(LARGE).fill(1);
+rows.push([`new Uint8Array(${LARGE}) then set`, nsPerCall(() => { for (let i = 0; i < BIG_N; i++) new Uint8Array(LARGE).set(source); }, BIG_N)]);
+rows.push([`newBytes(${LARGE}) then set (js/new-bytes.js)`, nsPerCall(() => { for (let i = 0; i < BIG_N; i++) newBytes(LARGE).set(source); }, BIG_N)]);
 
 console.log('\nBoundary costs (best of 7 rounds, ns per call)\n');
 console.log('| operation | ns |');

@@ -1,9 +1,10 @@
 // The codec's JS API: createDecoder() and encode(). One call into wasm per push and
 // per encode; packet objects are built on this side from the tape.
 import { boundary } from './wasm/boundary.js';
-import { TapeReader } from './wasm/tape-read.js';
+import { TapeReader, payloadOfChunk } from './wasm/tape-read.js';
 import { TapeWriter, OVERFLOW, connectVersion } from './wasm/tape-write.js';
 import { copyOut } from './wasm/copy-out.js';
+import { newBytes } from './new-bytes.js';
 import { MqttError } from './errors.js';
 
 const M = boundary.module;
@@ -11,9 +12,24 @@ const M = boundary.module;
 // The largest whole packet MQTT allows: 1 + 4 + 268,435,455 bytes.
 export const MAX_PACKET_SIZE = 268435460;
 
-// Bytes handed to wasm per call. Bigger chunks are decoded in slices, so a huge
-// chunk does not leave a huge input buffer behind.
-const SLICE = 1 << 20;
+// A PUBLISH payload of more than this many bytes never enters wasm memory: the
+// decoder stops after the packet's variable header and the payload is taken from the
+// caller's chunk (a view, or one copy), as mqtt-packet does. Smaller ones are cheaper
+// copied out of wasm (copy-out.js pools them). docs/BENCHMARKS.md has the figures.
+const EXTERNAL_PAYLOAD_MIN = 4097;
+
+// Bytes of a chunk copied into wasm per call. The window shrinks after a stop at an
+// external payload, so that the bytes of the next one are not copied for nothing, and
+// doubles while whole windows are read, so a chunk of small packets is one call.
+const WINDOW_MIN = 512;
+const WINDOW_MAX = 64 * 1024;
+
+// An external payload that runs past its chunk is gathered here. Its memory grows
+// with the bytes that arrive, not with the size the packet declares.
+const GATHER_FIRST = 1 << 20;
+
+// An encode whose output is bigger than this gives the memory back afterwards.
+const SHRINK_AFTER = 1 << 20;
 
 const handles = new FinalizationRegistry((handle) => M._decoderFree(handle));
 
@@ -37,8 +53,12 @@ function checkOptions(options) {
   return options;
 }
 
+// A plain Uint8Array over the caller's bytes: payloads are made from it, and a Node
+// Buffer's slice() would be a view where a copy is meant.
 function asBytes(chunk) {
-  if (chunk instanceof Uint8Array) return chunk;
+  if (chunk instanceof Uint8Array) {
+    return chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  }
   if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
   throw new TypeError('push() takes a Uint8Array, an ArrayBufferView or an ArrayBuffer');
@@ -48,6 +68,12 @@ class Decoder {
   #handle;
   #reader = new TapeReader();
   #token = {};
+  #window = WINDOW_MAX;
+  // A PUBLISH whose external payload is still arriving:
+  // { packet, bytes (Uint8Array, grown as needed), filled, size, head }.
+  #gathering = null;
+  // The packets of the push under way.
+  #packets = null;
 
   constructor(options) {
     options = checkOptions(options);
@@ -57,7 +83,7 @@ class Decoder {
       throw new RangeError(`maxPacketSize must be an integer from 2 to ${MAX_PACKET_SIZE}`);
     }
     this.#reader.zeroCopy = options.zeroCopy ?? true;
-    this.#handle = M._decoderNew(version, maxPacketSize);
+    this.#handle = M._decoderNew(version, maxPacketSize, EXTERNAL_PAYLOAD_MIN);
     handles.register(this, this.#handle, this.#token);
   }
 
@@ -68,20 +94,23 @@ class Decoder {
   push(chunk) {
     const bytes = asBytes(chunk);
     if (this.#handle === 0) throw new Error('this decoder has been disposed');
-    if (bytes.length <= SLICE) return this.#pushSlice(bytes, 0, bytes.length, null);
-    const packets = [];
-    for (let offset = 0; offset < bytes.length; offset += SLICE) {
-      this.#pushSlice(bytes, offset, Math.min(SLICE, bytes.length - offset), packets);
-    }
+    this.#packets = null;
+    let pos = 0;
+    if (this.#gathering) pos = this.#gather(bytes);
+    while (pos < bytes.length) pos = this.#pushWindow(bytes, pos);
+    const packets = this.#packets ?? [];
+    this.#packets = null;
     return packets;
   }
 
-  #pushSlice(chunk, offset, length, into) {
+  // Decodes one window of `chunk` from `pos`; the packets go to this.#packets.
+  // Returns where the next window starts.
+  #pushWindow(chunk, pos) {
     const b = boundary;
+    const length = Math.min(this.#window, chunk.length - pos, b.inputCap);
     b.refresh(); // any wasm call since the last one may have grown the memory
-    if (length > b.inputCap) b.reserveInput(length);
     const inputPtr = b.inputPtr;
-    b.u8.set(offset === 0 && length === chunk.length ? chunk : chunk.subarray(offset, offset + length), inputPtr);
+    b.u8.set(pos === 0 && length === chunk.length ? chunk : chunk.subarray(pos, pos + length), inputPtr);
     const count = b.decoderPush(this.#handle, length);
     b.refresh();
     const reader = this.#reader;
@@ -89,24 +118,62 @@ class Decoder {
     reader.i32 = b.i32;
     reader.pos = b.i32[b.tapeWord] >> 2;
     reader.chunk = chunk;
-    reader.chunkOffset = offset;
+    reader.chunkOffset = pos;
     reader.inputPtr = inputPtr;
     reader.inputLen = length;
-    let packets = reader.readPackets(count);
+    const packets = (this.#packets = reader.readPackets(count, this.#packets));
     reader.chunk = null;
-    if (into) {
-      for (const p of packets) into.push(p);
-      packets = into;
-    }
     const code = b.i32[b.errorWord];
-    if (code !== 0) throw new MqttError(code, b.errorReason(), { packets });
-    return packets;
+    if (code !== 0) {
+      this.#packets = null;
+      throw new MqttError(code, b.errorReason(), { packets });
+    }
+
+    const size = b.i32[b.externalSizeWord];
+    if (size === 0) {
+      this.#window = Math.min(this.#window * 2, WINDOW_MAX);
+      return pos + length;
+    }
+    this.#window = WINDOW_MIN;
+    const start = pos + b.i32[b.consumedWord];
+    const end = start + size;
+    if (end <= chunk.length) {
+      packets[packets.length - 1].payload = payloadOfChunk(chunk, start, size, reader.zeroCopy);
+      return end;
+    }
+    const have = chunk.length - start;
+    const gathered = newBytes(Math.min(size, Math.max(GATHER_FIRST, 2 * have)));
+    gathered.set(chunk.subarray(start));
+    this.#gathering = { packet: packets.pop(), bytes: gathered, filled: have, size, head: b.i32[b.externalHeadWord] };
+    return chunk.length;
+  }
+
+  // Adds the start of `chunk` to the payload being gathered; when it is complete, its
+  // packet is the push's first. Returns the bytes of `chunk` used.
+  #gather(chunk) {
+    const g = this.#gathering;
+    const take = Math.min(g.size - g.filled, chunk.length);
+    if (g.filled + take > g.bytes.length) {
+      const grown = newBytes(Math.min(g.size, Math.max(2 * g.bytes.length, g.filled + take)));
+      grown.set(g.bytes.subarray(0, g.filled));
+      g.bytes = grown;
+    }
+    g.bytes.set(take === chunk.length ? chunk : chunk.subarray(0, take), g.filled);
+    g.filled += take;
+    if (g.filled === g.size) {
+      g.packet.payload = g.bytes;
+      this.#packets = [g.packet];
+      this.#gathering = null;
+    }
+    return take;
   }
 
   /** Forgets buffered bytes and any error; the protocol goes back to the one given. */
   reset() {
     if (this.#handle !== 0) M._decoderReset(this.#handle);
     this.#reader.bridge = false; // a bridge's CONNECT is forgotten with the rest
+    this.#gathering = null;
+    this.#window = WINDOW_MAX;
   }
 
   /** The protocol level packets are decoded with now (3, 4 or 5). */
@@ -118,7 +185,8 @@ class Decoder {
   /** Bytes held for a packet that is not complete yet. */
   get buffered() {
     if (this.#handle === 0) throw new Error('this decoder has been disposed');
-    return M._decoderBuffered(this.#handle);
+    const g = this.#gathering;
+    return g ? g.head + g.filled : M._decoderBuffered(this.#handle);
   }
 
   /** Frees the wasm memory now rather than when the decoder is collected. */
@@ -127,6 +195,7 @@ class Decoder {
     handles.unregister(this.#token);
     M._decoderFree(this.#handle);
     this.#handle = 0;
+    this.#gathering = null;
   }
 }
 
@@ -174,7 +243,7 @@ export function encode(packet, options) {
   }
   const bytes = copyOut(b.u8, b.i32[b.outputWord], length);
   // A packet that needed more than the usual buffers gives their memory back.
-  if (grew || length > SLICE) b.shrinkRequest();
+  if (grew || length > SHRINK_AFTER) b.shrinkRequest();
   return bytes;
 }
 

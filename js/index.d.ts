@@ -196,9 +196,10 @@ export interface DecoderOptions {
   /** The largest whole packet accepted, in bytes (default: the protocol's limit, 268,435,460). */
   maxPacketSize?: number;
   /**
-   * Let payloads that are at least a quarter of the input chunk's buffer be views of
-   * that chunk instead of copies, as mqtt-packet does (default true). Set it to
-   * false if you reuse your input buffers.
+   * Let payloads that are at least a sixteenth of the input chunk's buffer be views
+   * of that chunk instead of copies, as mqtt-packet does (default true). A payload
+   * gathered from several chunks is always a copy. Set it to false if you reuse your
+   * input buffers.
    */
   zeroCopy?: boolean;
 }

@@ -34,6 +34,12 @@ struct io_state {
   std::int32_t request_cap;   // 8 (words)
   std::int32_t output_ptr;    // 9: the bytes of the last encode
   std::int32_t output_len;    // 10
+  // After a push that stopped at a PUBLISH whose payload JS takes from its own bytes
+  // (decoder::external_payload): the payload's size, else 0; the input bytes read;
+  // and the packet's bytes before the payload.
+  std::int32_t external_size;  // 11
+  std::int32_t consumed;       // 12
+  std::int32_t external_head;  // 13
 };
 
 struct codec_context {
@@ -123,11 +129,13 @@ void shrink_request() {
   c.publish_addresses();
 }
 
-// version 0 means "take it from the CONNECT".
-std::uint32_t decoder_new(std::uint32_t version, std::uint32_t max_packet_size) {
+// version 0 means "take it from the CONNECT". A PUBLISH payload of at least
+// `external_payload_min` bytes (0: none) stays in JS and never enters wasm memory.
+std::uint32_t decoder_new(std::uint32_t version, std::uint32_t max_packet_size, std::uint32_t external_payload_min) {
   decoder_options options;
   if (version != 0) options.version = static_cast<protocol_version>(version);
   options.max_packet_size = max_packet_size;
+  options.external_payload_min = external_payload_min;
   return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(new decoder_handle(options)));
 }
 
@@ -163,6 +171,9 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_decoder_push(std::uint32_t h,
   }
   c.io.tape_ptr = codec_context::address(c.tape.data());
   c.io.tape_words = static_cast<std::int32_t>(writer.size());
+  c.io.external_size = static_cast<std::int32_t>(d.codec.external_payload());
+  c.io.consumed = static_cast<std::int32_t>(d.codec.consumed());
+  c.io.external_head = static_cast<std::int32_t>(d.codec.external_head());
   c.set_error(err);
   return static_cast<std::int32_t>(c.packets.size());
 }

@@ -13,6 +13,9 @@ const SCRATCH_CAP = 6;
 const REQUEST_PTR = 7;
 const REQUEST_CAP = 8;
 const OUTPUT_PTR = 9;
+const EXTERNAL_SIZE = 11;
+const CONSUMED = 12;
+const EXTERNAL_HEAD = 13;
 
 const stateWord = M._ioState() >> 2;
 
@@ -53,6 +56,9 @@ export const boundary = {
   tapeWord: stateWord + TAPE_PTR,
   errorWord: stateWord + ERROR_CODE,
   outputWord: stateWord + OUTPUT_PTR,
+  externalSizeWord: stateWord + EXTERNAL_SIZE,
+  consumedWord: stateWord + CONSUMED,
+  externalHeadWord: stateWord + EXTERNAL_HEAD,
 
   reserveInput(bytes) {
     M._reserveInput(bytes);
@@ -86,7 +92,7 @@ boundary.readAddresses();
 // wasm function on its first call. One harmless call each (an empty push, an empty
 // request) makes later calls go straight to wasm.
 {
-  const handle = M._decoderNew(4, 16);
+  const handle = M._decoderNew(4, 16, 0);
   M._mqttw_decoder_push(handle, 0);
   M._decoderFree(handle);
   M._mqttw_encode(0);

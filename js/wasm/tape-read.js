@@ -29,6 +29,19 @@ export function utf8(u8, ptr, len) {
 }
 
 /**
+ * A payload at `start` in the caller's `chunk`: with zero-copy, a view of the chunk
+ * when the payload is big enough to be worth pinning the chunk's buffer (at least a
+ * sixteenth of it: all 64 KiB payloads of a 1 MiB read), as mqtt-packet does;
+ * otherwise a copy.
+ */
+export function payloadOfChunk(chunk, start, len, zeroCopy) {
+  if (zeroCopy && len * 16 >= chunk.buffer.byteLength) {
+    return new Uint8Array(chunk.buffer, chunk.byteOffset + start, len);
+  }
+  return copyOut(chunk, start, len);
+}
+
+/**
  * Reading state for one push. `chunk` is the caller's input; bytes at
  * [inputPtr, inputPtr + inputLen) in wasm memory are a copy of chunk[chunkOffset...].
  */
@@ -70,16 +83,15 @@ export class TapeReader {
     return copyOut(this.u8, ptr, len);
   }
 
-  // A payload that lies in the caller's chunk and is big enough to be worth pinning
-  // the chunk (at least a quarter of its buffer) is a view of the chunk, as
-  // mqtt-packet does; otherwise it is copied.
+  // A payload that lies in the caller's chunk is taken from there (payloadOfChunk);
+  // one completed from bytes the decoder held is copied out of wasm memory.
   payload() {
     const ptr = this.i32[this.pos];
     const len = this.i32[this.pos + 1];
     this.pos += 2;
     const offset = ptr - this.inputPtr;
-    if (this.zeroCopy && offset >= 0 && offset + len <= this.inputLen && len * 4 >= this.chunk.buffer.byteLength) {
-      return new Uint8Array(this.chunk.buffer, this.chunk.byteOffset + this.chunkOffset + offset, len);
+    if (offset >= 0 && offset + len <= this.inputLen) {
+      return payloadOfChunk(this.chunk, this.chunkOffset + offset, len, this.zeroCopy);
     }
     return copyOut(this.u8, ptr, len);
   }
@@ -129,7 +141,12 @@ export class TapeReader {
     return props;
   }
 
-  readPackets(count) {
+  // The `count` packets on the tape, appended to `out` when one is given.
+  readPackets(count, out) {
+    if (out) {
+      for (let k = 0; k < count; k++) out.push(this.packet());
+      return out;
+    }
     const packets = new Array(count);
     for (let k = 0; k < count; k++) packets[k] = this.packet();
     return packets;

@@ -11,7 +11,10 @@
 //   2. every packet the decoder accepts encodes (with the level it was decoded with)
 //      and decodes back to the same packet: the encoder and decoder agree;
 //   3. after an error, push keeps failing and appends nothing; after reset() the
-//      decoder works again.
+//      decoder works again;
+//   4. with external payloads (minimum 1 + (chunking >> 5) bytes) and the same
+//      chunking, taking each payload from the stream, the packets and the error are
+//      the same again.
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -104,6 +107,47 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (next != expected.size()) fail("chunked decoding gave fewer packets");
   if (chunked_error.code != whole_error.code) fail("chunked decoding ended with another error:", chunked_error.reason);
   if (!whole_error && chunked.buffered() != whole.buffered()) fail("different bytes left buffered");
+
+  // External payloads: the caller takes them from the stream and pushes what follows.
+  decoder_options external_options = options;
+  external_options.external_payload_min = 1 + (chunking >> 5);
+  decoder external(external_options);
+  next = 0;
+  offset = 0;
+  step = 0;
+  error external_error;
+  while (offset < input.size() && !external_error) {
+    const std::size_t length = chunking == 0 ? 1 : 1 + (step++ % chunking);
+    const bytes_view chunk = input.subspan(offset, std::min(length, input.size() - offset));
+    batch.clear();
+    external_error = external.push(chunk, batch);
+    const std::size_t payload = external.external_payload();
+    if (payload > 0) {
+      if (batch.empty() || !std::holds_alternative<publish_packet>(batch.back())) fail("an external payload without a PUBLISH");
+      if (offset + external.consumed() + payload > input.size()) {
+        // The stream ends inside the payload: the whole decoder holds the packet.
+        if (next + batch.size() != expected.size() + 1) fail("external decoding gave a different number of packets");
+        batch.pop_back();
+      } else {
+        std::get<publish_packet>(batch.back()).payload = input.subspan(offset + external.consumed(), payload);
+      }
+      offset += external.consumed() + payload;
+    } else {
+      offset += chunk.size();
+    }
+    for (const packet& p : batch) {
+      if (next >= expected.size()) fail("external decoding gave more packets");
+      if (!test::same(p, expected[next])) fail("external decoding gave a different packet");
+      ++next;
+    }
+  }
+  if (next != expected.size()) fail("external decoding gave fewer packets");
+  // A bad head is found before the payload arrives, so an incomplete last packet may
+  // fail here and not (yet) in the whole decoder.
+  const bool found_sooner = external_error && !whole_error && whole.buffered() > 0;
+  if (external_error.code != whole_error.code && !found_sooner) {
+    fail("external decoding ended with another error:", external_error.reason);
+  }
 
   // Sticky errors, then reset.
   if (whole_error) {

@@ -142,12 +142,13 @@ function binary(r, max) {
 const flag = (r) => (r.bool(0.2) ? r.int(0, 1) : r.bool());
 
 // Payload sizes cross the 1-to-2 and 2-to-3 byte Remaining Length boundaries and the
-// copy paths of the decoder (<= 64 bytes, pooled up to 4 KiB, own buffer above).
+// copy paths of the decoder (<= 64 bytes, pooled up to 4 KiB, own buffer above; a
+// payload of more than 4096 bytes stays out of wasm memory).
 function payload(r, utf8) {
   if (utf8) return r.bool(0.5) ? text(r, 40) : new TextEncoder().encode(text(r, 40));
   const k = r.float();
   if (k < 0.01) return r.bytes(17000);
-  if (k < 0.05) return r.bytes(5000);
+  if (k < 0.05) return r.bytes(r.pick([4096, 4097, 5000]));
   if (k < 0.08) return text(r, 30);
   return r.bytes(r.pick([0, 8, 64, 300]));
 }

@@ -34,6 +34,44 @@ header_state read_fixed_header(bytes_view bytes, std::size_t& header_size, std::
   return header_state::invalid;
 }
 
+enum class head_state { complete, need_more, not_external };
+
+// Finds where the payload of a PUBLISH starts: the body bytes of its topic, packet
+// identifier and properties (`head`). With need_more, `head` is the least number of
+// body bytes needed to tell. not_external: the packet is malformed in a way the
+// parser reports (QoS 3, a long property length, a head past the packet's end), so it
+// is read whole as any other.
+head_state publish_head(bytes_view body, std::uint8_t first_byte, protocol_version version, std::uint32_t remaining,
+                        std::size_t& head) {
+  // Each need_more asks only for bytes inside the packet (`need` <= `remaining`).
+  if ((first_byte & 0x06) == 0x06 || remaining < 2) return head_state::not_external;
+  std::size_t need = 2;
+  if (body.size() < need) {
+    head = need;
+    return head_state::need_more;
+  }
+  need += static_cast<std::size_t>(body[0] << 8 | body[1]);
+  if ((first_byte & 0x06) != 0) need += 2;
+  if (need > remaining) return head_state::not_external;
+  if (version == protocol_version::v5) {
+    std::size_t length = 0;
+    for (int i = 0;; ++i) {
+      if (i == 4 || need >= remaining) return head_state::not_external;
+      if (body.size() <= need) {
+        head = need + 1;
+        return head_state::need_more;
+      }
+      const std::uint8_t byte = body[need++];
+      length |= static_cast<std::size_t>(byte & 0x7F) << (7 * i);
+      if ((byte & 0x80) == 0) break;
+    }
+    need += length;
+  }
+  if (need > remaining) return head_state::not_external;
+  head = need;
+  return body.size() < need ? head_state::need_more : head_state::complete;
+}
+
 // Buffers above this size are given back once they are no longer needed, so that
 // one large packet does not pin its memory for the life of the connection.
 constexpr std::size_t keep_capacity = 1 << 20;
@@ -74,6 +112,11 @@ const error* decoder::check_size(std::size_t total) {
                               std::to_string(options_.max_packet_size) + " bytes"));
 }
 
+bool decoder::may_be_external(std::uint8_t first_byte, std::uint32_t remaining) const {
+  return options_.external_payload_min != 0 && (first_byte >> 4) == static_cast<std::uint8_t>(packet_type::publish) &&
+         remaining >= options_.external_payload_min;
+}
+
 bool decoder::take_packet(bytes_view whole, std::size_t header_size, std::vector<packet>& out) {
   // Starts as the cheapest alternative; parse_packet puts the right one in place.
   packet& p = out.emplace_back(std::in_place_type<pingreq_packet>);
@@ -91,7 +134,18 @@ bool decoder::take_packet(bytes_view whole, std::size_t header_size, std::vector
   return true;
 }
 
+const error& decoder::stop_at_external(std::size_t head, std::size_t total, std::size_t consumed) {
+  external_head_ = head;
+  external_ = total - head;
+  consumed_ = consumed;
+  return error_;
+}
+
 const error& decoder::push(bytes_view bytes, std::vector<packet>& out) {
+  const std::size_t input_size = bytes.size();
+  consumed_ = input_size;
+  external_ = 0;
+  external_head_ = 0;
   if (error_) return error_;
   clear_buffer(completed_);  // views into it from the previous call end here
 
@@ -99,26 +153,49 @@ const error& decoder::push(bytes_view bytes, std::vector<packet>& out) {
   std::uint32_t remaining = 0;
   const char* problem = nullptr;
 
+  // Takes `count` bytes of the input into pending_.
+  auto hold = [&](std::size_t count) {
+    pending_.insert(pending_.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(count));
+    bytes = bytes.subspan(count);
+  };
+
   // Finish the packet an earlier call left incomplete: take only what its fixed
   // header needs, check the size it declares, then take only what it needs.
   if (!pending_.empty()) {
     header_state state;
     while ((state = read_fixed_header(pending_, header_size, remaining, problem)) == header_state::need_more) {
       if (bytes.empty()) return error_;
-      pending_.push_back(bytes[0]);
-      bytes = bytes.subspan(1);
+      hold(1);
     }
     if (state == header_state::invalid) return fail(make_error(reason_code::malformed_packet, problem));
     const std::size_t total = header_size + remaining;
     if (const error* too_large = check_size(total)) return *too_large;
-    const std::size_t take = std::min(total - pending_.size(), bytes.size());
-    pending_.insert(pending_.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(take));
-    bytes = bytes.subspan(take);
-    if (pending_.size() < total) return error_;
+    // Bytes to hold before the packet can be read: all of them, or for a PUBLISH with
+    // an external payload those before the payload.
+    std::size_t take = total;
+    if (may_be_external(pending_[0], remaining)) {
+      for (;;) {
+        std::size_t head = 0;
+        const auto available = bytes_view(pending_).subspan(header_size);
+        const head_state found = publish_head(available, pending_[0], version_, remaining, head);
+        if (found == head_state::need_more) {
+          if (bytes.empty()) return error_;
+          hold(std::min(head - available.size(), bytes.size()));
+          continue;
+        }
+        if (found == head_state::complete && remaining - head >= options_.external_payload_min) {
+          take = header_size + head;
+        }
+        break;
+      }
+    }
+    hold(std::min(take - pending_.size(), bytes.size()));
+    if (pending_.size() < take) return error_;
     // The packet's views must outlive this call, so it moves to its own buffer and
     // pending_ is free for a packet split at the end of `bytes`.
     completed_.swap(pending_);
     if (!take_packet(completed_, header_size, out)) return error_;
+    if (take < total) return stop_at_external(take, total, input_size - bytes.size());
   }
 
   // Whole packets straight from `bytes`; the views point into the caller's bytes.
@@ -128,9 +205,21 @@ const error& decoder::push(bytes_view bytes, std::vector<packet>& out) {
     if (state == header_state::complete) {
       const std::size_t total = header_size + remaining;
       if (const error* too_large = check_size(total)) return *too_large;
-      if (total <= bytes.size()) {
-        if (!take_packet(bytes.first(total), header_size, out)) return error_;
-        bytes = bytes.subspan(total);
+      std::size_t take = total;
+      bool head_known = true;
+      if (may_be_external(bytes[0], remaining)) {
+        std::size_t head = 0;
+        const auto available = bytes.subspan(header_size, std::min<std::size_t>(remaining, bytes.size() - header_size));
+        const head_state found = publish_head(available, bytes[0], version_, remaining, head);
+        head_known = found != head_state::need_more;
+        if (found == head_state::complete && remaining - head >= options_.external_payload_min) {
+          take = header_size + head;
+        }
+      }
+      if (head_known && take <= bytes.size()) {
+        if (!take_packet(bytes.first(take), header_size, out)) return error_;
+        bytes = bytes.subspan(take);
+        if (take < total) return stop_at_external(take, total, input_size - bytes.size());
         continue;
       }
     }

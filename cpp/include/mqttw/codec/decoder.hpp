@@ -36,6 +36,12 @@ struct decoder_options {
   // The largest whole packet accepted, in bytes (fixed header included, as 5.0's
   // Maximum Packet Size counts). A bigger one fails with 0x95 Packet Too Large.
   std::uint32_t max_packet_size = max_packet_size_limit;
+  // 0 (the default) turns this off. Otherwise a PUBLISH whose payload has at least
+  // this many bytes is handed out as soon as its variable header has been read, with
+  // an empty payload, and the push stops there: the payload's bytes are the caller's
+  // to take from the stream (see `external_payload`). Bindings use this to keep large
+  // payloads out of the decoder's memory altogether.
+  std::uint32_t external_payload_min = 0;
 };
 
 class decoder {
@@ -57,10 +63,23 @@ class decoder {
   // Bytes held for a packet that is not complete yet.
   std::size_t buffered() const { return pending_.size(); }
 
+  // After a push that stopped at a PUBLISH with an external payload (the last packet
+  // it appended): `external_payload()` is the payload's size, `external_head()` the
+  // packet's bytes before it (fixed header included, some perhaps from earlier
+  // pushes) and `consumed()` the bytes of this push's input that were read. The
+  // payload is the next `external_payload()` bytes of the stream; push only what
+  // follows them. After any other push, `consumed()` is the whole input and
+  // `external_payload()` is 0.
+  std::size_t consumed() const { return consumed_; }
+  std::size_t external_payload() const { return external_; }
+  std::size_t external_head() const { return external_head_; }
+
  private:
   bool take_packet(bytes_view whole, std::size_t header_size, std::vector<packet>& out);
   const error& fail(error err);
   const error* check_size(std::size_t total);
+  bool may_be_external(std::uint8_t first_byte, std::uint32_t remaining) const;
+  const error& stop_at_external(std::size_t head, std::size_t total, std::size_t consumed);
 
   decoder_options options_;
   protocol_version version_;
@@ -68,6 +87,9 @@ class decoder {
   error error_;
   std::vector<std::uint8_t> pending_;    // an incomplete packet's bytes
   std::vector<std::uint8_t> completed_;  // the last packet completed from pending_
+  std::size_t consumed_ = 0;
+  std::size_t external_ = 0;
+  std::size_t external_head_ = 0;
 };
 
 }  // namespace mqttw
