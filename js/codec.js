@@ -24,9 +24,10 @@ const EXTERNAL_PAYLOAD_MIN = 4097;
 const WINDOW_MIN = 512;
 const WINDOW_MAX = 64 * 1024;
 
-// An external payload that runs past its chunk is gathered here. Its memory grows
-// with the bytes that arrive, not with the size the packet declares.
-const GATHER_FIRST = 1 << 20;
+// An external payload that runs past its chunk is gathered into memory that grows
+// with the bytes that arrive (never more than twice them, or 64 KiB), not with the
+// size the packet declares.
+const GATHER_FIRST = 64 * 1024;
 
 // An encode whose output is bigger than this gives the memory back afterwards.
 const SHRINK_AFTER = 1 << 20;

@@ -1,6 +1,6 @@
 // The codec's wasm boundary, wrapped by js/codec.js. Addresses cross as integers;
 // data crosses through the tape (tape.hpp) and the buffers described by `io_state`,
-// so a push or an encode is one call.
+// so a push (per window of the chunk, docs/ARCHITECTURE.md) or an encode is one call.
 //
 // The two calls made per chunk or per packet (decode and encode) are plain C exports:
 // bench/boundary.js measured an Embind call at about 65 ns and a whole empty push

@@ -288,6 +288,17 @@ test('zero-copy: a large payload is a view of the input chunk; small ones are co
   input.fill(1, 5);
   assert.equal(view.payload[0], 1, 'a view sees the caller\'s later writes (that is what zeroCopy: false is for)');
 
+  // The line is a sixteenth of the chunk's buffer, on both sides of the 4 KiB line
+  // where payloads stop entering wasm memory.
+  for (const [size, shared] of [[4096, true], [4095, false], [8192, true], [5000, false]]) {
+    const room = new Uint8Array(size === 5000 ? 81000 : 65536);
+    const wire = encode({ cmd: 'publish', topic: 't', payload: new Uint8Array(size).fill(3) });
+    room.set(wire);
+    const [p] = createDecoder({ protocolVersion: 4 }).push(room.subarray(0, wire.length));
+    assert.equal(p.payload.buffer === room.buffer, shared, `${size} bytes in a buffer of ${room.length}`);
+    assert.ok(p.payload.length === size && p.payload.every((b) => b === 3));
+  }
+
   // A small payload in a big buffer would pin it: copied even with zero-copy on.
   const buffer = new Uint8Array(65536);
   const small = encode({ cmd: 'publish', topic: 't', payload: 'tiny' });
