@@ -91,3 +91,27 @@ test('malformed input throws MqttError with a reason code in the browser', async
   });
   assert.deepEqual(result, { isMqttError: true, reasonCode: 0x82, packets: ['pingreq'] });
 });
+
+test('large payloads in the browser: a view of one chunk, or gathered from several', async () => {
+  const result = await tab.evaluate(() => {
+    const { encode, createDecoder } = window.mqtt;
+    const payload = new Uint8Array(100000).map((_, i) => (i * 7) & 0xff);
+    const wire = encode({ cmd: 'publish', topic: 'big', qos: 1, messageId: 3, payload });
+    const same = (p) => p.payload.length === payload.length && p.payload.every((b, i) => b === payload[i]);
+    const [whole] = createDecoder({ protocolVersion: 4 }).push(wire);
+    const decoder = createDecoder({ protocolVersion: 4 });
+    const gathered = [];
+    const buffered = [];
+    for (let at = 0; at < wire.length; at += 30000) {
+      gathered.push(...decoder.push(wire.slice(at, at + 30000)));
+      buffered.push(decoder.buffered);
+    }
+    return {
+      wholeIsView: whole.payload.buffer === wire.buffer, wholeRight: same(whole),
+      gatheredCount: gathered.length, gatheredRight: same(gathered[0]), buffered,
+    };
+  });
+  assert.deepEqual(result, {
+    wholeIsView: true, wholeRight: true, gatheredCount: 1, gatheredRight: true, buffered: [30000, 60000, 90000, 0],
+  });
+});

@@ -4,19 +4,10 @@
 // argument checks. The encoder's side is in codec-encode.test.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { concat } from './concat.js';
 import { createDecoder, encode, MqttError, MAX_PACKET_SIZE } from '../../js/index.js';
 
 const utf8 = (bytes) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
-
-function concat(...parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 const v5 = { protocolVersion: 5 };
 const big = new Uint8Array(300).map((_, i) => i & 0xff);

@@ -4,19 +4,10 @@
 // reading of the same bytes, however they are cut, and check its memory promises.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { concat } from './concat.js';
 import { createDecoder, encode } from '../../js/index.js';
 import { boundary } from '../../js/wasm/boundary.js';
 import { normalize, mqttPacketParse } from './packet-compare.js';
-
-function concat(...parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 const bytesOf = (size, seed) => new Uint8Array(size).map((_, i) => (i * 31 + seed) & 0xff);
 
