@@ -79,19 +79,24 @@ function largePublishDecode() {
   const stream = concat(Array(count).fill(one));
   const megabytes = stream.length / 1e6;
   // Each feeding is made just before its rounds, so that only one is in memory.
+  // Where payloads are views a pass takes a few ms, so a round is several passes.
   const feedings = [
-    ['one packet per chunk', () => Array.from({ length: count }, () => Buffer.from(one))],
-    ['1 MiB chunks', () => chunked(stream, 1 << 20)],
-    ['64 KiB chunks', () => chunked(stream, CHUNK)],
+    ['one packet per chunk', 25, () => Array.from({ length: count }, () => Buffer.from(one))],
+    ['1 MiB chunks', 25, () => chunked(stream, 1 << 20)],
+    ['64 KiB chunks', 5, () => chunked(stream, CHUNK)],
   ];
-  return feedings.map(([how, feed]) => {
+  return feedings.map(([how, passes, feed]) => {
     const chunks = feed();
+    const repeat = (decode, who) => () => {
+      for (let i = 0; i < passes; i++) expectCount(who, decode(chunks, 4), count);
+      return passes * megabytes;
+    };
     return compare({
       name: `(b) decode 2,000 PUBLISH with 64 KiB payloads, ${how}`,
       unit: 'MB',
       rounds: ROUNDS,
-      ours: () => expectCount('ours', decodeOurs(chunks, 4), count) && megabytes,
-      peer: () => expectCount('mqtt-packet', decodePeer(chunks, 4), count) && megabytes,
+      ours: repeat(decodeOurs, 'ours'),
+      peer: repeat(decodePeer, 'mqtt-packet'),
     });
   });
 }

@@ -89,6 +89,7 @@ export class TapeReader {
     const ptr = this.i32[this.pos];
     const len = this.i32[this.pos + 1];
     this.pos += 2;
+    if (len === 0) return new Uint8Array(0); // also the stand-in for an external payload
     const offset = ptr - this.inputPtr;
     if (offset >= 0 && offset + len <= this.inputLen) {
       return payloadOfChunk(this.chunk, this.chunkOffset + offset, len, this.zeroCopy);
