@@ -73,8 +73,6 @@ class Decoder {
   // A PUBLISH whose external payload is still arriving:
   // { packet, bytes (Uint8Array, grown as needed), filled, size, head }.
   #gathering = null;
-  // The packets of the push under way.
-  #packets = null;
 
   constructor(options) {
     options = checkOptions(options);
@@ -95,18 +93,16 @@ class Decoder {
   push(chunk) {
     const bytes = asBytes(chunk);
     if (this.#handle === 0) throw new Error('this decoder has been disposed');
-    this.#packets = null;
+    const packets = [];
     let pos = 0;
-    if (this.#gathering) pos = this.#gather(bytes);
-    while (pos < bytes.length) pos = this.#pushWindow(bytes, pos);
-    const packets = this.#packets ?? [];
-    this.#packets = null;
+    if (this.#gathering) pos = this.#gather(bytes, packets);
+    while (pos < bytes.length) pos = this.#pushWindow(bytes, pos, packets);
     return packets;
   }
 
-  // Decodes one window of `chunk` from `pos`; the packets go to this.#packets.
-  // Returns where the next window starts.
-  #pushWindow(chunk, pos) {
+  // Decodes one window of `chunk` from `pos`, appending to `packets`. Returns where
+  // the next window starts.
+  #pushWindow(chunk, pos, packets) {
     const b = boundary;
     const length = Math.min(this.#window, chunk.length - pos, b.inputCap);
     b.refresh(); // any wasm call since the last one may have grown the memory
@@ -122,13 +118,10 @@ class Decoder {
     reader.chunkOffset = pos;
     reader.inputPtr = inputPtr;
     reader.inputLen = length;
-    const packets = (this.#packets = reader.readPackets(count, this.#packets));
+    reader.readPackets(count, packets);
     reader.chunk = null;
     const code = b.i32[b.errorWord];
-    if (code !== 0) {
-      this.#packets = null;
-      throw new MqttError(code, b.errorReason(), { packets });
-    }
+    if (code !== 0) throw new MqttError(code, b.errorReason(), { packets });
 
     const size = b.i32[b.externalSizeWord];
     if (size === 0) {
@@ -150,8 +143,8 @@ class Decoder {
   }
 
   // Adds the start of `chunk` to the payload being gathered; when it is complete, its
-  // packet is the push's first. Returns the bytes of `chunk` used.
-  #gather(chunk) {
+  // packet goes to `packets`. Returns the bytes of `chunk` used.
+  #gather(chunk, packets) {
     const g = this.#gathering;
     const take = Math.min(g.size - g.filled, chunk.length);
     if (g.filled + take > g.bytes.length) {
@@ -163,7 +156,7 @@ class Decoder {
     g.filled += take;
     if (g.filled === g.size) {
       g.packet.payload = g.bytes;
-      this.#packets = [g.packet];
+      packets.push(g.packet);
       this.#gathering = null;
     }
     return take;

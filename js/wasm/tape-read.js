@@ -89,7 +89,6 @@ export class TapeReader {
     const ptr = this.i32[this.pos];
     const len = this.i32[this.pos + 1];
     this.pos += 2;
-    if (len === 0) return new Uint8Array(0); // also the stand-in for an external payload
     const offset = ptr - this.inputPtr;
     if (offset >= 0 && offset + len <= this.inputLen) {
       return payloadOfChunk(this.chunk, this.chunkOffset + offset, len, this.zeroCopy);
@@ -142,15 +141,11 @@ export class TapeReader {
     return props;
   }
 
-  // The `count` packets on the tape, appended to `out` when one is given.
+  // Appends the `count` packets on the tape to `out`, which grows once.
   readPackets(count, out) {
-    if (out) {
-      for (let k = 0; k < count; k++) out.push(this.packet());
-      return out;
-    }
-    const packets = new Array(count);
-    for (let k = 0; k < count; k++) packets[k] = this.packet();
-    return packets;
+    const base = out.length;
+    out.length = base + count;
+    for (let k = 0; k < count; k++) out[base + k] = this.packet();
   }
 
   packet() {

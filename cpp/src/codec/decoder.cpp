@@ -112,9 +112,22 @@ const error* decoder::check_size(std::size_t total) {
                               std::to_string(options_.max_packet_size) + " bytes"));
 }
 
-bool decoder::may_be_external(std::uint8_t first_byte, std::uint32_t remaining) const {
-  return options_.external_payload_min != 0 && (first_byte >> 4) == static_cast<std::uint8_t>(packet_type::publish) &&
-         remaining >= options_.external_payload_min;
+bool decoder::bytes_to_take(bytes_view held, std::size_t header_size, std::uint32_t remaining,
+                            std::size_t& take) const {
+  take = header_size + remaining;
+  const std::uint32_t min_payload = options_.external_payload_min;
+  if (min_payload == 0 || (held[0] >> 4) != static_cast<std::uint8_t>(packet_type::publish) || remaining < min_payload) {
+    return true;
+  }
+  const auto body = held.subspan(header_size, std::min<std::size_t>(remaining, held.size() - header_size));
+  std::size_t head = 0;
+  const head_state found = publish_head(body, held[0], version_, remaining, head);
+  if (found == head_state::need_more) {
+    take = header_size + head;
+    return false;
+  }
+  if (found == head_state::complete && remaining - head >= min_payload) take = header_size + head;
+  return true;
 }
 
 bool decoder::take_packet(bytes_view whole, std::size_t header_size, std::vector<packet>& out) {
@@ -170,24 +183,10 @@ const error& decoder::push(bytes_view bytes, std::vector<packet>& out) {
     if (state == header_state::invalid) return fail(make_error(reason_code::malformed_packet, problem));
     const std::size_t total = header_size + remaining;
     if (const error* too_large = check_size(total)) return *too_large;
-    // Bytes to hold before the packet can be read: all of them, or for a PUBLISH with
-    // an external payload those before the payload.
-    std::size_t take = total;
-    if (may_be_external(pending_[0], remaining)) {
-      for (;;) {
-        std::size_t head = 0;
-        const auto available = bytes_view(pending_).subspan(header_size);
-        const head_state found = publish_head(available, pending_[0], version_, remaining, head);
-        if (found == head_state::need_more) {
-          if (bytes.empty()) return error_;
-          hold(std::min(head - available.size(), bytes.size()));
-          continue;
-        }
-        if (found == head_state::complete && remaining - head >= options_.external_payload_min) {
-          take = header_size + head;
-        }
-        break;
-      }
+    std::size_t take = 0;
+    while (!bytes_to_take(pending_, header_size, remaining, take)) {
+      if (bytes.empty()) return error_;
+      hold(std::min(take - pending_.size(), bytes.size()));
     }
     hold(std::min(take - pending_.size(), bytes.size()));
     if (pending_.size() < take) return error_;
@@ -205,17 +204,8 @@ const error& decoder::push(bytes_view bytes, std::vector<packet>& out) {
     if (state == header_state::complete) {
       const std::size_t total = header_size + remaining;
       if (const error* too_large = check_size(total)) return *too_large;
-      std::size_t take = total;
-      bool head_known = true;
-      if (may_be_external(bytes[0], remaining)) {
-        std::size_t head = 0;
-        const auto available = bytes.subspan(header_size, std::min<std::size_t>(remaining, bytes.size() - header_size));
-        const head_state found = publish_head(available, bytes[0], version_, remaining, head);
-        head_known = found != head_state::need_more;
-        if (found == head_state::complete && remaining - head >= options_.external_payload_min) {
-          take = header_size + head;
-        }
-      }
+      std::size_t take = 0;
+      const bool head_known = bytes_to_take(bytes, header_size, remaining, take);
       if (head_known && take <= bytes.size()) {
         if (!take_packet(bytes.first(take), header_size, out)) return error_;
         bytes = bytes.subspan(take);

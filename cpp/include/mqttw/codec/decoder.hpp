@@ -78,7 +78,11 @@ class decoder {
   bool take_packet(bytes_view whole, std::size_t header_size, std::vector<packet>& out);
   const error& fail(error err);
   const error* check_size(std::size_t total);
-  bool may_be_external(std::uint8_t first_byte, std::uint32_t remaining) const;
+  // The bytes of the packet at the start of `held` to hold before it can be read (its
+  // fixed header is known): all of them, or for a PUBLISH with an external payload
+  // those before the payload. False when `held` is too short to tell; `take` is then
+  // the least that must be held.
+  bool bytes_to_take(bytes_view held, std::size_t header_size, std::uint32_t remaining, std::size_t& take) const;
   const error& stop_at_external(std::size_t head, std::size_t total, std::size_t consumed);
 
   decoder_options options_;
