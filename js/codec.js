@@ -73,6 +73,9 @@ class Decoder {
   // A PUBLISH whose external payload is still arriving:
   // { packet, bytes (Uint8Array, grown as needed), filled, size, head }.
   #gathering = null;
+  // The packets of the push under way: null until a window or a gathered payload
+  // makes the array (readPackets explains why it is made there).
+  #packets = null;
 
   constructor(options) {
     options = checkOptions(options);
@@ -93,16 +96,18 @@ class Decoder {
   push(chunk) {
     const bytes = asBytes(chunk);
     if (this.#handle === 0) throw new Error('this decoder has been disposed');
-    const packets = [];
+    this.#packets = null;
     let pos = 0;
-    if (this.#gathering) pos = this.#gather(bytes, packets);
-    while (pos < bytes.length) pos = this.#pushWindow(bytes, pos, packets);
+    if (this.#gathering) pos = this.#gather(bytes);
+    while (pos < bytes.length) pos = this.#pushWindow(bytes, pos);
+    const packets = this.#packets ?? [];
+    this.#packets = null;
     return packets;
   }
 
-  // Decodes one window of `chunk` from `pos`, appending to `packets`. Returns where
-  // the next window starts.
-  #pushWindow(chunk, pos, packets) {
+  // Decodes one window of `chunk` from `pos`; the packets go to this.#packets.
+  // Returns where the next window starts.
+  #pushWindow(chunk, pos) {
     const b = boundary;
     const length = Math.min(this.#window, chunk.length - pos, b.inputCap);
     b.refresh(); // any wasm call since the last one may have grown the memory
@@ -118,10 +123,13 @@ class Decoder {
     reader.chunkOffset = pos;
     reader.inputPtr = inputPtr;
     reader.inputLen = length;
-    reader.readPackets(count, packets);
+    const packets = (this.#packets = reader.readPackets(count, this.#packets));
     reader.chunk = null;
     const code = b.i32[b.errorWord];
-    if (code !== 0) throw new MqttError(code, b.errorReason(), { packets });
+    if (code !== 0) {
+      this.#packets = null;
+      throw new MqttError(code, b.errorReason(), { packets });
+    }
 
     const size = b.i32[b.externalSizeWord];
     if (size === 0) {
@@ -143,8 +151,8 @@ class Decoder {
   }
 
   // Adds the start of `chunk` to the payload being gathered; when it is complete, its
-  // packet goes to `packets`. Returns the bytes of `chunk` used.
-  #gather(chunk, packets) {
+  // packet is the push's first. Returns the bytes of `chunk` used.
+  #gather(chunk) {
     const g = this.#gathering;
     const take = Math.min(g.size - g.filled, chunk.length);
     if (g.filled + take > g.bytes.length) {
@@ -156,7 +164,7 @@ class Decoder {
     g.filled += take;
     if (g.filled === g.size) {
       g.packet.payload = g.bytes;
-      packets.push(g.packet);
+      this.#packets = [g.packet];
       this.#gathering = null;
     }
     return take;
