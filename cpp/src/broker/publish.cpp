@@ -1,0 +1,304 @@
+// PUBLISH in (checks, topic aliases, authorization, QoS 1/2 receipt), routing to the
+// matching sessions, and PUBLISH out (flow control, queues, acknowledgements).
+#include <algorithm>
+
+#include "state.hpp"
+
+namespace mqttw::broker {
+
+void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t now) {
+  ++stats.messages_received;
+  const bool v5 = c.version == protocol_version::v5;
+  if (static_cast<std::uint8_t>(p.qos) > static_cast<std::uint8_t>(options.maximum_qos)) {
+    return protocol_failure(c, reason_code::qos_not_supported, "PUBLISH QoS above the Maximum QoS [MQTT-3.2.2-11]", now);
+  }
+  if (p.retain && !options.retain_available) {
+    return protocol_failure(c, reason_code::retain_not_supported, "retained PUBLISH, but Retain Available is 0 [MQTT-3.2.2-14]", now);
+  }
+  std::string_view topic = p.topic;
+  if (v5) {
+    if (const property* a = find_property(p.props, property_id::topic_alias)) {
+      if (a->number == 0 || a->number > c.aliases.size()) {
+        return protocol_failure(c, reason_code::topic_alias_invalid, "Topic Alias 0 or above the Topic Alias Maximum [MQTT-3.3.2-8] [MQTT-3.3.2-9]", now);
+      }
+      std::string& slot = c.aliases[a->number - 1];
+      if (topic.empty()) {
+        if (slot.empty()) return protocol_failure(c, reason_code::protocol_error, "Topic Alias not set yet [MQTT-3.3.4-?]", now);
+        topic = slot;
+      } else {
+        slot.assign(topic);
+      }
+    }
+  }
+  if (topic.empty()) return protocol_failure(c, reason_code::protocol_error, "PUBLISH without a topic [MQTT-3.3.2-1]", now);
+  if (topic_levels(topic) > options.max_topic_levels) {
+    return protocol_failure(c, reason_code::topic_name_invalid, "PUBLISH topic has more levels than the broker allows", now);
+  }
+  session& s = *c.sess;
+  if (p.qos == qos::exactly_once && s.qos2_received.count(p.packet_id)) {
+    send(c, pubrec_packet{p.packet_id, reason_code::success, {}});  // a resent PUBLISH, not a new message [MQTT-4.3.3-?]
+    return;
+  }
+  if (p.qos != qos::at_most_once && s.qos2_received.size() + c.unacked_qos1 >= options.receive_maximum) {
+    return protocol_failure(c, reason_code::receive_maximum_exceeded, "more unacknowledged QoS 1/2 PUBLISH than Receive Maximum [MQTT-3.3.4-9]", now);
+  }
+  message_ptr m = message::from_publish(topic, p.payload, p.qos, p.retain, p.props, now);
+  if (topic.substr(0, 4) == "$SYS") {
+    return accept_publish(c, m, p.packet_id, reason_code::not_authorized, now);  // $SYS is the broker's
+  }
+  if (options.hook_authorize_publish) {
+    request r{};
+    r.kind = request_kind::authorize_publish;
+    r.client_id = s.client_id;
+    r.topic = m->topic;
+    r.qos = m->qos;
+    r.retain = m->retain;
+    r.payload = m->payload;
+    pending_request pr{};
+    pr.kind = request_kind::authorize_publish;
+    pr.msg = m;
+    pr.packet_id = p.packet_id;
+    if (p.qos == qos::at_least_once) ++c.unacked_qos1;
+    new_request(std::move(r), pr, c);
+    return;
+  }
+  accept_publish(c, m, p.packet_id, reason_code::success, now);
+}
+
+// Routes an accepted message and acknowledges it. A refused one is acknowledged with
+// the reason in 5.0, and positively in 3.1.1, which has no way to say no [MQTT-3.3.5-2].
+void broker::state::accept_publish(connection& c, const message_ptr& m, std::uint16_t packet_id,
+                                   reason_code code, std::uint64_t now) {
+  const bool v5 = c.version == protocol_version::v5;
+  if (code == reason_code::success) {
+    if (m->retain) {
+      if (m->payload.empty()) {
+        retained.erase(m->topic);  // [MQTT-3.3.1-6] [MQTT-3.3.1-7]
+      } else {
+        retained.set(m);  // [MQTT-3.3.1-5]
+      }
+      stats.retained = static_cast<std::uint32_t>(retained.size());
+    }
+    route(m, c.sess, now);
+  }
+  const reason_code ack = v5 ? code : reason_code::success;
+  if (m->qos == qos::at_least_once) {
+    send(c, puback_packet{packet_id, ack, {}});
+  } else if (m->qos == qos::exactly_once) {
+    send(c, pubrec_packet{packet_id, ack, {}});
+    if (static_cast<std::uint8_t>(ack) < 0x80) c.sess->qos2_received.insert(packet_id);
+  }
+}
+
+void broker::state::publish_internal(const message_ptr& m, std::uint64_t now) {
+  if (m->retain) {
+    if (m->payload.empty()) {
+      retained.erase(m->topic);
+    } else {
+      retained.set(m);
+    }
+    stats.retained = static_cast<std::uint32_t>(retained.size());
+  }
+  route(m, nullptr, now);
+}
+
+// ---- routing -----------------------------------------------------------------------
+
+namespace {
+
+// Collects one delivery per session: the highest QoS of its matching subscriptions
+// and all their Subscription Identifiers [MQTT-3.3.4-3] [MQTT-3.3.4-4] [MQTT-3.3.4-5].
+struct route_visitor {
+  broker::state& st;
+  const session* publisher;
+
+  void add(session* s, const subscription_options& o) {
+    if (!s) return;
+    if (o.no_local && s == publisher) return;  // [MQTT-3.8.3-3]
+    if (s->match_epoch != st.match_epoch) {
+      s->match_epoch = st.match_epoch;
+      s->match_slot = st.route_slots.size();
+      st.route_slots.push_back({s, o.max_qos, o.retain_as_published, 0, 0});
+    } else {
+      auto& slot = st.route_slots[s->match_slot];
+      slot.qos = std::max(slot.qos, o.max_qos);
+      slot.retain_as_published = slot.retain_as_published || o.retain_as_published;
+    }
+    if (o.subscription_id) {
+      st.route_ids.push_back(static_cast<std::uint32_t>(s->match_slot));
+      st.route_ids.push_back(o.subscription_id);
+    }
+  }
+  void on_subscriber(subscriber_id who, const subscription_options& o) { add(st.session_by_id[who], o); }
+  void on_shared_group(shared_group& g) {
+    // One member per group gets the message, taking turns, online members first [MQTT-4.8.2-?].
+    const std::size_t n = g.members.size();
+    if (n == 0) return;
+    std::size_t pick = g.next % n;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t k = (g.next + i) % n;
+      session* s = st.session_by_id[g.members[k].who];
+      if (s && s->conn) {
+        pick = k;
+        break;
+      }
+    }
+    g.next = (pick + 1) % n;
+    subscription_options o = g.members[pick].options;
+    o.no_local = false;
+    add(st.session_by_id[g.members[pick].who], o);
+  }
+};
+
+}  // namespace
+
+void broker::state::route(const message_ptr& m, const session* publisher, std::uint64_t now) {
+  ++match_epoch;
+  route_slots.clear();
+  route_ids.clear();
+  route_visitor v{*this, publisher};
+  subscriptions.match(m->topic, v);
+  for (std::size_t i = 0; i < route_slots.size(); ++i) {
+    const match_slot& slot = route_slots[i];
+    ids_scratch.clear();
+    for (std::size_t k = 0; k + 1 < route_ids.size(); k += 2) {
+      if (route_ids[k] == i) ids_scratch.push_back(route_ids[k + 1]);
+    }
+    const auto q = std::min(m->qos, slot.qos);  // [MQTT-3.8.4-8]
+    const bool retain = slot.retain_as_published && m->retain;  // [MQTT-3.3.1-12] [MQTT-3.3.1-13]
+    deliver(*slot.who, m, q, retain, ids_scratch.data(), ids_scratch.size(), now);
+  }
+}
+
+std::size_t broker::state::inflight_window(const session& s) const {
+  const std::size_t peer = s.conn ? s.conn->peer_receive_maximum : 65535;
+  return std::min<std::size_t>(peer, options.max_inflight);  // [MQTT-3.3.4-7]
+}
+
+void broker::state::deliver(session& s, const message_ptr& m, mqttw::qos q, bool retain,
+                            const std::uint32_t* ids, std::size_t id_count, std::uint64_t now) {
+  delivery d{m, q, retain, std::vector<std::uint32_t>(ids, ids + id_count)};
+  if (q == qos::at_most_once) {
+    if (s.conn) send_publish(*s.conn, d, false, 0, now);  // QoS 0 is not kept for an offline session
+    return;
+  }
+  if (s.conn && s.queue.empty() && s.inflight.size() < inflight_window(s)) {
+    const std::uint16_t id = next_packet_id(s);
+    if (send_publish(*s.conn, d, false, id, now)) s.inflight.emplace(id, inflight_message{std::move(d), false});
+    return;
+  }
+  if (s.queue.size() >= options.max_queued) {
+    ++stats.messages_dropped;
+    return;
+  }
+  s.queue.push_back(std::move(d));
+}
+
+std::uint16_t broker::state::next_packet_id(session& s) {
+  do {
+    if (++s.last_packet_id == 0) s.last_packet_id = 1;  // [MQTT-2.2.1-3]
+  } while (s.inflight.count(s.last_packet_id));
+  return s.last_packet_id;
+}
+
+// Encodes the PUBLISH into the connection's output. False when it was not sent: it
+// expired, or it is larger than the client accepts [MQTT-3.1.2-25].
+bool broker::state::send_publish(connection& c, const delivery& d, bool dup, std::uint16_t packet_id,
+                                 std::uint64_t now) {
+  const message& m = *d.msg;
+  if (m.expires_at && now >= m.expires_at) {
+    ++stats.messages_dropped;
+    return false;
+  }
+  publish_packet p{m.topic, m.payload, d.qos, d.retain, dup, packet_id, {}};
+  if (c.version == protocol_version::v5) {
+    props.assign(m.props.begin(), m.props.end());
+    if (m.expires_at) {
+      // The time left, rounded up [MQTT-3.3.2-6].
+      props.push_back(property::integer(property_id::message_expiry_interval,
+                                        static_cast<std::uint32_t>((m.expires_at - now + 999) / 1000)));
+    }
+    for (std::uint32_t id : d.subscription_ids) props.push_back(property::integer(property_id::subscription_identifier, id));
+    p.props = std::move(props);
+  }
+  const std::size_t before = c.out.size();
+  send(c, p);
+  if (c.version == protocol_version::v5) props = std::move(p.props);
+  if (c.out.size() - before > c.peer_max_packet_size) {
+    c.out.resize(before);
+    ++stats.messages_dropped;
+    return false;
+  }
+  ++stats.messages_sent;
+  return true;
+}
+
+// Moves queued messages into flight while the window has room.
+void broker::state::send_queued(session& s, std::uint64_t now) {
+  if (!s.conn) return;
+  while (!s.queue.empty() && s.inflight.size() < inflight_window(s)) {
+    delivery d = std::move(s.queue.front());
+    s.queue.pop_front();
+    if (d.qos == qos::at_most_once) {
+      send_publish(*s.conn, d, false, 0, now);
+      continue;
+    }
+    const std::uint16_t id = next_packet_id(s);
+    if (send_publish(*s.conn, d, false, id, now)) s.inflight.emplace(id, inflight_message{std::move(d), false});
+  }
+}
+
+void broker::state::resend_inflight(session& s, std::uint64_t now) {
+  for (auto it = s.inflight.begin(); it != s.inflight.end();) {
+    if (it->second.released) {
+      send(*s.conn, pubrel_packet{it->first, reason_code::success, {}});
+      ++it;
+    } else if (send_publish(*s.conn, it->second.what, true, it->first, now)) {  // DUP [MQTT-3.3.1-1]
+      ++it;
+    } else {
+      it = s.inflight.erase(it);  // expired or now too large
+    }
+  }
+}
+
+// ---- acknowledgements --------------------------------------------------------------
+
+void broker::state::on_puback(connection& c, const puback_packet& p, std::uint64_t now) {
+  session& s = *c.sess;
+  auto it = s.inflight.find(p.packet_id);
+  if (it == s.inflight.end() || it->second.what.qos != qos::at_least_once) return;  // unknown: ignored
+  s.inflight.erase(it);
+  send_queued(s, now);
+}
+
+void broker::state::on_pubrec(connection& c, const pubrec_packet& p, std::uint64_t now) {
+  session& s = *c.sess;
+  auto it = s.inflight.find(p.packet_id);
+  if (it == s.inflight.end() || it->second.what.qos != qos::exactly_once) {
+    send(c, pubrel_packet{p.packet_id, reason_code::packet_identifier_not_found, {}});
+    return;
+  }
+  if (static_cast<std::uint8_t>(p.code) >= 0x80) {  // the client refused it: the exchange ends
+    s.inflight.erase(it);
+    send_queued(s, now);
+    return;
+  }
+  it->second.released = true;
+  it->second.what.msg = nullptr;  // only the packet id is needed now
+  send(c, pubrel_packet{p.packet_id, reason_code::success, {}});  // [MQTT-4.3.3-?]
+}
+
+void broker::state::on_pubrel(connection& c, const pubrel_packet& p, std::uint64_t) {
+  const bool known = c.sess->qos2_received.erase(p.packet_id) != 0;
+  send(c, pubcomp_packet{p.packet_id, known ? reason_code::success : reason_code::packet_identifier_not_found, {}});
+}
+
+void broker::state::on_pubcomp(connection& c, const pubcomp_packet& p, std::uint64_t now) {
+  session& s = *c.sess;
+  auto it = s.inflight.find(p.packet_id);
+  if (it == s.inflight.end() || !it->second.released) return;
+  s.inflight.erase(it);
+  send_queued(s, now);
+}
+
+}  // namespace mqttw::broker

@@ -1,0 +1,159 @@
+// A broker and its clients in one test: every packet goes through bytes both ways.
+//
+//   broker_harness h;
+//   auto a = h.connect("a", protocol_version::v5);
+//   h.send(a, subscribe_packet{1, {{"t/#", qos::at_least_once}}, {}});
+//   h.expect<suback_packet>(a);
+//
+// Clients encode with the codec's encoder and decode the broker's sends with their
+// own decoder, so a test reads what a real client would read.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mqttw/broker/broker.hpp"
+#include "mqttw/codec/decoder.hpp"
+#include "mqttw/codec/encoder.hpp"
+
+namespace mqttw::test {
+
+using namespace mqttw::broker;
+
+struct broker_harness {
+  struct peer {
+    protocol_version version;
+    decoder dec;
+    std::deque<std::vector<std::uint8_t>> storage;  // received bytes; packet views point here
+    std::deque<packet> inbox;
+    bool closed = false;
+    reason_code close_reason = reason_code::success;
+    explicit peer(protocol_version v) : version(v), dec(decoder_options{v, max_packet_size_limit, 0}) {}
+  };
+
+  mqttw::broker::broker b;
+  std::uint64_t now = 1'000'000;
+  conn_id next_id = 1;
+  std::map<conn_id, peer> peers;
+  std::vector<request> requests;
+  std::uint64_t timer_at = 0;
+
+  explicit broker_harness(broker_options o = {}) : b(std::move(o)) { take(b.tick(now)); }
+
+  conn_id open(protocol_version v = protocol_version::v5) {
+    const conn_id id = next_id++;
+    peers.emplace(id, peer(v));
+    take(b.on_open(id, now));
+    return id;
+  }
+
+  void send_bytes(conn_id id, const std::vector<std::uint8_t>& bytes) {
+    take(b.on_bytes(id, bytes_view(bytes.data(), bytes.size()), now));
+  }
+
+  void send(conn_id id, const packet& p) {
+    std::vector<std::uint8_t> bytes;
+    const auto v = peers.at(id).version;
+    REQUIRE_FALSE(encode(p, v, bytes));
+    send_bytes(id, bytes);
+  }
+
+  // The client side hangs up.
+  void hang_up(conn_id id) {
+    peers.at(id).closed = true;
+    take(b.on_closed(id, now));
+  }
+
+  void advance(std::uint64_t ms) {
+    now += ms;
+    take(b.tick(now));
+  }
+
+  void answer(std::uint32_t request_id, reason_code code, std::vector<std::uint8_t> data = {}) {
+    take(b.answer(request_id, code, bytes_view(data.data(), data.size()), now));
+  }
+
+  // CONNECT and expect a successful CONNACK; returns the connection.
+  conn_id connect(std::string_view client_id, protocol_version v = protocol_version::v5, bool clean = true,
+                  properties props = {}, std::uint16_t keep_alive = 0) {
+    const conn_id id = open(v);
+    connect_packet c{};
+    c.version = v;
+    c.client_id = client_id;
+    c.clean_start = clean;
+    c.keep_alive = keep_alive;
+    c.props = std::move(props);
+    send(id, c);
+    auto& ack = expect<connack_packet>(id);
+    REQUIRE(ack.code == reason_code::success);
+    return id;
+  }
+
+  void subscribe(conn_id id, std::string_view filter, qos q = qos::at_most_once, std::uint16_t packet_id = 1) {
+    subscribe_packet s{packet_id, {{filter, q, false, false, retain_handling::send_on_subscribe}}, {}};
+    send(id, s);
+    auto& ack = expect<suback_packet>(id);
+    REQUIRE(ack.codes.size() == 1);
+    REQUIRE(static_cast<int>(ack.codes[0]) == static_cast<int>(q));
+  }
+
+  void publish(conn_id id, std::string_view topic, std::string_view payload, qos q = qos::at_most_once,
+               bool retain = false, std::uint16_t packet_id = 0, properties props = {}) {
+    publish_packet p{topic, bytes_view(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()),
+                     q, retain, false, packet_id, std::move(props)};
+    send(id, p);
+  }
+
+  // The next packet the client received, which must be a T.
+  template <class T>
+  T& expect(conn_id id) {
+    auto& p = peers.at(id);
+    INFO("connection " << id);
+    REQUIRE_FALSE(p.inbox.empty());
+    INFO("received " << packet_type_name(type_of(p.inbox.front())));
+    REQUIRE(std::holds_alternative<T>(p.inbox.front()));
+    last_ = std::move(p.inbox.front());
+    p.inbox.pop_front();
+    return std::get<T>(last_);
+  }
+
+  bool nothing_for(conn_id id) const { return peers.at(id).inbox.empty(); }
+  bool is_closed(conn_id id) const { return peers.at(id).closed; }
+  std::size_t waiting(conn_id id) const { return peers.at(id).inbox.size(); }
+
+  static std::string text(bytes_view b) { return std::string(b.begin(), b.end()); }
+
+ private:
+  packet last_{std::in_place_type<pingreq_packet>};
+
+  void take(const batch& out) {
+    for (const auto& s : out.sends) {
+      auto it = peers.find(s.conn);
+      REQUIRE(it != peers.end());
+      peer& p = it->second;
+      REQUIRE_FALSE(p.closed);
+      p.storage.emplace_back(out.bytes.begin() + s.offset, out.bytes.begin() + s.offset + s.length);
+      std::vector<packet> got;
+      const auto& bytes = p.storage.back();
+      const auto& err = p.dec.push(bytes_view(bytes.data(), bytes.size()), got);
+      INFO(err.reason);
+      REQUIRE_FALSE(err);
+      REQUIRE(p.dec.buffered() == 0);  // the broker sends whole packets
+      for (auto& pk : got) p.inbox.push_back(std::move(pk));
+    }
+    for (const auto& c : out.closes) {
+      auto it = peers.find(c.conn);
+      REQUIRE(it != peers.end());
+      it->second.closed = true;
+      it->second.close_reason = c.reason;
+    }
+    for (const auto& r : out.requests) requests.push_back(r);
+    if (out.timer_at) timer_at = out.timer_at;
+  }
+};
+
+}  // namespace mqttw::test
