@@ -164,6 +164,10 @@ std::uint32_t broker::state::new_request(request r, pending_request p, connectio
   if (next_request == 0) next_request = 1;
   r.id = id;
   r.conn = c.id;
+  if (c.phase == conn_phase::connected) {
+    r.has_username = c.has_username;
+    r.username = c.username;
+  }
   p.conn = c.id;
   ++c.pending_requests;
   requests.emplace(id, std::move(p));

@@ -249,6 +249,8 @@ void broker::state::accept_connect(connection& c, std::uint64_t now) {
   c.will = ci.will;
   c.will_delay = ci.will_delay;
   c.auth_method = ci.auth_method;
+  c.has_username = ci.has_username;
+  c.username = ci.username;
   c.keep_alive_ms = std::uint32_t{ci.keep_alive} * 1500;  // [MQTT-3.1.2-24]
   if (c.keep_alive_ms) schedule(now + c.keep_alive_ms);
   if (v5 && options.topic_alias_maximum) c.aliases.assign(options.topic_alias_maximum, std::string());

@@ -96,6 +96,8 @@ struct connection {
   std::uint32_t will_delay = 0;
   std::string auth_method;  // 5.0 enhanced authentication in use
   std::uint32_t connect_session_expiry = 0;
+  bool has_username = false;  // from CONNECT, for the requests of an accepted connection
+  std::string username;
   // Output of the current call, flushed into the batch at its end.
   std::vector<std::uint8_t> out;
   bool touched = false;
