@@ -1,0 +1,48 @@
+// An application message as the broker keeps it: owned bytes, shared by every
+// queue, in-flight slot and the retained store that holds it. Immutable once made.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mqttw/codec/packet.hpp"
+
+namespace mqttw::broker {
+
+struct message {
+  std::string topic;
+  std::vector<std::uint8_t> payload;
+  mqttw::qos qos = qos::at_most_once;
+  bool retain = false;
+  // Absolute time (ms, the broker's clock) after which the message is not delivered,
+  // from the Message Expiry Interval; 0 when it never expires [MQTT-3.3.2-5]. With
+  // the property present it is at least 1, even for an interval of 0 at time 0.
+  std::uint64_t expires_at = 0;
+  // The properties forwarded to subscribers unchanged [MQTT-3.3.2-4] [MQTT-3.3.2-20]
+  // [MQTT-3.3.2-15] [MQTT-3.3.2-16] [MQTT-3.3.2-17] [MQTT-3.3.2-18]: Payload Format
+  // Indicator, Content Type, Response Topic, Correlation Data and User Properties, in
+  // the order received. Their views point into `storage_`, so they live as long as
+  // the message.
+  properties props;
+
+  message() = default;
+  message(const message&) = delete;
+  message& operator=(const message&) = delete;
+
+  // Copies a PUBLISH (or a will) into an owned message. `topic` replaces the packet's
+  // topic (a PUBLISH that used a Topic Alias has an empty one). Only the
+  // pass-through properties are kept; the expiry is computed from `now`.
+  static std::shared_ptr<const message> from_publish(std::string_view topic, bytes_view payload,
+                                                     mqttw::qos q, bool retain,
+                                                     const properties& props, std::uint64_t now);
+
+ private:
+  std::vector<std::uint8_t> storage_;
+};
+
+using message_ptr = std::shared_ptr<const message>;
+
+}  // namespace mqttw::broker
