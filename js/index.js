@@ -4,3 +4,4 @@
 export { createDecoder, encode, MAX_PACKET_SIZE } from './codec.js';
 export { MqttError } from './errors.js';
 export { REASON_CODES, reasonCodeName } from './reason-codes.js';
+export { createBroker } from './broker/broker.js';

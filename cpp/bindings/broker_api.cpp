@@ -37,8 +37,7 @@ struct batch_view {
 
 // One request: id, kind, conn, qos, flags (1 retain, 2 will, 4 reauthenticate,
 // 8 has user name, 16 has password), then (offset, length) for client id, user name,
-// password, topic, payload, authentication method and authentication data.
-constexpr std::size_t request_words = 5 + 2 * 7;
+// password, topic, payload, authentication method and authentication data: 19 words.
 
 struct broker_handle {
   mqttw::broker::broker core;

@@ -1,0 +1,130 @@
+// createBroker(): the in-memory broker, in Node and in browsers. The C++ core decides
+// everything; this file carries its events out: bytes to transports, closes, hook calls
+// and one timer.
+import { BrokerCore } from './core.js';
+import { brokerOptions } from './options.js';
+import { runHook } from './hooks.js';
+import { LocalTransport } from './local-transport.js';
+import { isNode } from '../environment.js';
+
+const encoder = new TextEncoder();
+
+function dataBytes(data) {
+  if (data === undefined || data === null) return undefined;
+  if (typeof data === 'string') return encoder.encode(data);
+  if (data instanceof Uint8Array) return data;
+  throw new TypeError('enhancedAuth: data must be a string or a Uint8Array');
+}
+
+export async function createBroker(options) {
+  return new Broker(brokerOptions(options));
+}
+
+export class Broker {
+  #options;
+  #core;
+  #transports = new Map();  // conn id -> transport
+  #nextConn = 1;
+  #timer = null;
+  #listeners = [];
+  #closed = false;
+
+  constructor(options) {
+    this.#options = options;
+    this.#core = new BrokerCore(options, {
+      send: (conn, bytes) => this.#transports.get(conn)?.send(bytes),
+      close: (conn) => {
+        const t = this.#transports.get(conn);
+        this.#transports.delete(conn);
+        t?.close();
+      },
+      request: (r) => this.#ask(r),
+      timer: (at) => this.#setTimer(at),
+    });
+    this.#core.tick(Date.now());
+  }
+
+  // Where the Node listeners are bound, by kind: { tcp: { host, port }, ws: ... }.
+  async listen(options) {
+    this.#checkOpen();
+    if (!isNode) throw new Error('broker.listen() needs Node.js; in a browser, use broker.connectLocal()');
+    const where = '../node/listen.js';
+    const { listen } = await import(/* @vite-ignore */ where);
+    const listener = await listen({ onError: this.#options.onError, ...options }, (t) => this.#attach(t));
+    this.#listeners.push(listener);
+    return listener.addresses;
+  }
+
+  // A transport to this broker for a client in the same realm (see local-transport.js).
+  connectLocal() {
+    this.#checkOpen();
+    return new LocalTransport((t) => this.#attach(t));
+  }
+
+  // Counters: clientsConnected, sessions, messagesReceived, messagesSent,
+  // messagesDropped, bytesReceived, bytesSent, retained, subscriptions, startedAt.
+  stats() {
+    this.#checkOpen();
+    return this.#core.stats();
+  }
+
+  // 5.0 clients get DISCONNECT 0x8B; listeners stop; the wasm memory is given back.
+  async close() {
+    if (this.#closed) return;
+    this.#core.shutdown(Date.now());
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    await Promise.all(this.#listeners.map((l) => l.close()));
+    this.#listeners = [];
+    this.#transports.clear();
+    this.#core.free();
+  }
+
+  #checkOpen() {
+    if (this.#closed) throw new Error('the broker is closed');
+  }
+
+  #attach(transport) {
+    if (this.#closed) {
+      transport.close();
+      return { receive() {}, closed() {} };
+    }
+    const conn = this.#nextConn++;
+    this.#transports.set(conn, transport);
+    this.#core.onOpen(conn, Date.now());
+    return {
+      receive: (bytes) => {
+        if (!this.#closed && this.#transports.has(conn)) this.#core.onBytes(conn, bytes, Date.now());
+      },
+      closed: () => {
+        if (this.#closed) return;
+        this.#transports.delete(conn);
+        this.#core.onClosed(conn, Date.now());
+      },
+    };
+  }
+
+  async #ask(r) {
+    const address = this.#transports.get(r.conn)?.remoteAddress;
+    const { code, data } = await runHook(this.#options, r, address);
+    if (this.#closed) return;
+    let bytes;
+    try {
+      bytes = dataBytes(data);
+    } catch (err) {
+      this.#options.onError(err);
+      this.#core.answer(r.id, 0x80, undefined, Date.now());
+      return;
+    }
+    this.#core.answer(r.id, code, bytes, Date.now());
+  }
+
+  #setTimer(at) {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (!this.#closed) this.#core.tick(Date.now());
+    }, Math.max(0, at - Date.now()));
+    this.#timer.unref?.();  // Node: the broker's timer alone keeps no process alive
+  }
+}
