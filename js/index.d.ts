@@ -250,3 +250,151 @@ export class MqttError extends Error {
 /** Reason code values to the spec's names. */
 export const REASON_CODES: Readonly<Record<number, string>>;
 export function reasonCodeName(code: number): string;
+
+// ---------------------------------------------------------------- broker
+
+/** Who a hook is asked about. */
+export interface BrokerClient {
+  /** The client id (an assigned one when the client sent none). */
+  id: string;
+  username?: string;
+  /** Only for authenticate. */
+  password?: Uint8Array;
+  /** The transport's remote address: an IP, or 'local' for connectLocal(). */
+  address?: string;
+}
+
+export interface AuthorizePublishMessage {
+  topic: string;
+  payload: Uint8Array;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  /** True when the message is the client's will, asked about at CONNECT. */
+  isWill: boolean;
+}
+
+export interface AuthorizeSubscribeRequest {
+  /** The topic filter as sent, `$share/...` included. */
+  topic: string;
+  /** The QoS asked for (already capped by maximumQos). */
+  qos: 0 | 1 | 2;
+}
+
+export interface EnhancedAuthRequest {
+  /** The Authentication Method of the CONNECT. */
+  method: string;
+  /** Authentication Data from the client's CONNECT or AUTH. */
+  data: Uint8Array;
+  /** True for a re-authentication (AUTH 0x19) after the connection was accepted. */
+  reauthenticate: boolean;
+}
+
+/** true accepts; false refuses with the hook's usual code; a number is a reason code. */
+export type HookResult = boolean | number;
+export type EnhancedAuthResult =
+  | HookResult
+  | { continue: string | Uint8Array }
+  | { success: string | Uint8Array };
+
+export interface BrokerOptions {
+  /** CONNACK 0x97 past this many clients. 0 (default): no limit. */
+  maxConnections?: number;
+  /** Largest packet accepted from a client, in bytes. Default 16 MiB. */
+  maxPacketSize?: number;
+  /** Receive Maximum advertised to clients. Default 100. */
+  receiveMaximum?: number;
+  /** QoS 1/2 messages in flight to one client. Default 100. */
+  maxInflight?: number;
+  /** Messages queued per session (offline, or beyond the in-flight window). Default 1000. */
+  maxQueued?: number;
+  /** Topic aliases a 5.0 client may use. Default 10; 0 for none. */
+  topicAliasMaximum?: number;
+  /** Longest keepalive allowed, in seconds (5.0 Server Keep Alive). Default 0: any. */
+  maxKeepalive?: number;
+  /** Default 2. */
+  maximumQos?: 0 | 1 | 2;
+  /** Default true. */
+  retainAvailable?: boolean;
+  /** Levels allowed in a topic name or filter. Default 200. */
+  maxTopicLevels?: number;
+  /** Subscriptions per session. Default 0: no limit. */
+  maxSubscriptions?: number;
+  /** Milliseconds a new connection has to send CONNECT. Default 30000; 0: forever. */
+  connectTimeout?: number;
+  /** Seconds between $SYS/broker/... updates. Default 10; 0: none. */
+  sysInterval?: number;
+  /** Text of $SYS/broker/version. */
+  versionText?: string;
+  /** Default: false refuses with 0x86 (3.1.1: return code 4). */
+  authenticate?: (client: BrokerClient) => HookResult | Promise<HookResult>;
+  /** Default: false refuses with 0x87. Wills are asked at CONNECT. */
+  authorizePublish?: (client: BrokerClient, message: AuthorizePublishMessage) => HookResult | Promise<HookResult>;
+  /** true grants the QoS asked for; a number 0..2 grants that QoS (never more). */
+  authorizeSubscribe?: (client: BrokerClient, subscription: AuthorizeSubscribeRequest) => HookResult | Promise<HookResult>;
+  /** 5.0 enhanced authentication (AUTH packets). */
+  enhancedAuth?: (client: BrokerClient, request: EnhancedAuthRequest) => EnhancedAuthResult | Promise<EnhancedAuthResult>;
+  /** Errors thrown by hooks and transports. Default: console.error. */
+  onError?: (err: unknown) => void;
+}
+
+export interface ListenOptions {
+  tcp?: number;
+  ws?: number;
+  tls?: number;
+  wss?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** PEM, for tls and wss. */
+  key?: string | Uint8Array;
+  cert?: string | Uint8Array;
+  ca?: string | Uint8Array;
+  passphrase?: string;
+}
+
+export interface BoundAddress {
+  host: string;
+  port: number;
+  family?: string;
+}
+
+export interface ListenAddresses {
+  tcp?: BoundAddress;
+  ws?: BoundAddress;
+  tls?: BoundAddress;
+  wss?: BoundAddress;
+}
+
+/** An in-process connection to a broker (broker.connectLocal()). */
+export interface LocalTransport {
+  readonly open: boolean;
+  /** Bytes from the broker. */
+  onbytes: ((bytes: Uint8Array) => void) | null;
+  /** The broker closed the connection. */
+  onclose: (() => void) | null;
+  send(bytes: Uint8Array): void;
+  close(): void;
+}
+
+export interface BrokerStats {
+  startedAt: number;
+  clientsConnected: number;
+  sessions: number;
+  messagesReceived: number;
+  messagesSent: number;
+  messagesDropped: number;
+  bytesReceived: number;
+  bytesSent: number;
+  retained: number;
+  subscriptions: number;
+}
+
+export interface Broker {
+  /** Node only. Resolves to the bound addresses (port 0 picks a free port). */
+  listen(options: ListenOptions): Promise<ListenAddresses>;
+  connectLocal(): LocalTransport;
+  stats(): BrokerStats;
+  /** 5.0 clients get DISCONNECT 0x8B Server shutting down; listeners close. */
+  close(): Promise<void>;
+}
+
+export function createBroker(options?: BrokerOptions): Promise<Broker>;

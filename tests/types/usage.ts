@@ -26,3 +26,29 @@ try {
   }
 }
 decoder.dispose();
+
+// The broker, as the README uses it.
+import { createBroker, type Broker, type BrokerStats, type ListenAddresses } from 'mqtt-wasm';
+
+async function brokerUse(): Promise<void> {
+  const broker: Broker = await createBroker({
+    maxPacketSize: 1 << 20,
+    maximumQos: 1,
+    authenticate: async (client) => client.username === 'alice' || 0x86,
+    authorizePublish: (client, message) => !message.topic.startsWith('private/') || client.id === 'owner',
+    authorizeSubscribe: async (_client, subscription) => Math.min(subscription.qos, 1),
+    enhancedAuth: async (_client, request) => (request.method === 'TOKEN' ? { success: 'ok' } : false),
+  });
+  const addresses: ListenAddresses = await broker.listen({ tcp: 0, ws: 0 });
+  const port: number | undefined = addresses.tcp?.port;
+  const local = broker.connectLocal();
+  local.onbytes = (bytes: Uint8Array) => void bytes;
+  local.send(new Uint8Array([0xc0, 0x00]));
+  const stats: BrokerStats = broker.stats();
+  void port;
+  void stats.clientsConnected;
+  // @ts-expect-error maximumQos is 0, 1 or 2
+  await createBroker({ maximumQos: 3 });
+  await broker.close();
+}
+void brokerUse;
