@@ -39,8 +39,9 @@ struct broker_harness {
   std::uint64_t now = 1'000'000;
   conn_id next_id = 1;
   std::map<conn_id, peer> peers;
-  std::vector<request> requests;
+  std::vector<request> requests;  // the broker's questions, oldest first (see next_request)
   std::uint64_t timer_at = 0;
+  bool session_present = false;  // of the last CONNACK that connect() read
 
   explicit broker_harness(broker_options o = {}) : b(std::move(o)) { take(b.tick(now)); }
 
@@ -77,19 +78,26 @@ struct broker_harness {
     take(b.answer(request_id, code, bytes_view(data.data(), data.size()), now));
   }
 
+  // A new connection that sends this CONNECT; the test reads the answer.
+  conn_id open_with(const connect_packet& p) {
+    const conn_id id = open(p.version);
+    send(id, p);
+    return id;
+  }
+
   // CONNECT and expect a successful CONNACK; returns the connection.
   conn_id connect(std::string_view client_id, protocol_version v = protocol_version::v5, bool clean = true,
                   properties props = {}, std::uint16_t keep_alive = 0) {
-    const conn_id id = open(v);
     connect_packet c{};
     c.version = v;
     c.client_id = client_id;
     c.clean_start = clean;
     c.keep_alive = keep_alive;
     c.props = std::move(props);
-    send(id, c);
+    const conn_id id = open_with(c);
     auto& ack = expect<connack_packet>(id);
     REQUIRE(ack.code == reason_code::success);
+    session_present = ack.session_present;
     return id;
   }
 
@@ -121,8 +129,20 @@ struct broker_harness {
     return std::get<T>(last_);
   }
 
+  // The oldest unanswered request, taken off the list.
+  request next_request() {
+    REQUIRE_FALSE(requests.empty());
+    request r = std::move(requests.front());
+    requests.erase(requests.begin());
+    return r;
+  }
+
+  // Forgets what the client received so far.
+  void drain(conn_id id) { peers.at(id).inbox.clear(); }
+
   bool nothing_for(conn_id id) const { return peers.at(id).inbox.empty(); }
   bool is_closed(conn_id id) const { return peers.at(id).closed; }
+  reason_code close_reason(conn_id id) const { return peers.at(id).close_reason; }
   std::size_t waiting(conn_id id) const { return peers.at(id).inbox.size(); }
 
   static std::string text(bytes_view b) { return std::string(b.begin(), b.end()); }
@@ -157,3 +177,13 @@ struct broker_harness {
 };
 
 }  // namespace mqttw::test
+
+// Reason codes print as "0x82 Protocol Error" in failed checks.
+template <>
+struct Catch::StringMaker<mqttw::reason_code> {
+  static std::string convert(mqttw::reason_code code) {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    const auto n = static_cast<unsigned>(code);
+    return std::string("0x") + digits[n >> 4] + digits[n & 15] + " " + std::string(mqttw::reason_code_name(code));
+  }
+};

@@ -3,11 +3,57 @@
 #include "mqttw/broker/broker.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "mqttw/codec/encoder.hpp"
 #include "state.hpp"
 
 namespace mqttw::broker {
+
+namespace {
+
+// The 3.1.1 CONNACK return code that means most nearly what a 5.0 reason code says.
+reason_code v311_connack_code(reason_code code) {
+  switch (code) {
+    case reason_code::success: return code;
+    case reason_code::unsupported_protocol_version: return static_cast<reason_code>(1);
+    case reason_code::client_identifier_not_valid: return static_cast<reason_code>(2);
+    case reason_code::bad_user_name_or_password: return static_cast<reason_code>(4);
+    case reason_code::not_authorized:
+    case reason_code::banned:
+    case reason_code::bad_authentication_method: return static_cast<reason_code>(5);
+    default: return static_cast<reason_code>(3);  // server unavailable
+  }
+}
+
+// The handlers build every packet in its 5.0 form. This is the same packet as 3.1.1 can
+// say it: no properties, no reason code on acknowledgements (a refused PUBLISH is
+// acknowledged positively [MQTT-3.3.5-2]) nor in UNSUBACK, one SUBACK failure code
+// [MQTT-3.9.3-2], and CONNACK return codes 0 to 5.
+packet for_v311(const packet& p) {
+  packet out = p;
+  std::visit(
+      [](auto& q) {
+        using T = std::decay_t<decltype(q)>;
+        if constexpr (requires { q.props; }) q.props.clear();
+        if constexpr (std::is_same_v<T, connack_packet>) {
+          q.code = v311_connack_code(q.code);
+        } else if constexpr (std::is_same_v<T, suback_packet>) {
+          for (auto& code : q.codes) {
+            if (static_cast<std::uint8_t>(code) >= 0x80) code = reason_code::unspecified_error;
+          }
+        } else if constexpr (std::is_same_v<T, unsuback_packet>) {
+          q.codes.clear();
+        } else if constexpr (std::is_same_v<T, puback_packet> || std::is_same_v<T, pubrec_packet> ||
+                             std::is_same_v<T, pubrel_packet> || std::is_same_v<T, pubcomp_packet>) {
+          q.code = reason_code::success;
+        }
+      },
+      out);
+  return out;
+}
+
+}  // namespace
 
 std::size_t topic_levels(std::string_view topic) {
   return 1 + static_cast<std::size_t>(std::count(topic.begin(), topic.end(), '/'));
@@ -278,9 +324,9 @@ void broker::state::input_error(connection& c, const error& err, std::uint64_t n
   if (c.phase == conn_phase::awaiting_connect) {
     const bool first_is_connect = !c.first_bytes.empty() && (c.first_bytes[0] >> 4) == 1;
     if (first_is_connect && err.code == reason_code::unsupported_protocol_version) {
-      // [MQTT-3.1.2-2]: answer in the 3.1.1 form, which every level can read.
+      // [MQTT-3.1.2-2]: answer in the 3.1.1 form (return code 1), which every level can read.
       c.version = protocol_version::v311;
-      send(c, connack_packet{false, static_cast<reason_code>(0x01), {}});
+      send(c, connack_packet{false, reason_code::unsupported_protocol_version, {}});
     } else if (first_is_connect && sniff_connect_level(c.first_bytes) == 5) {
       c.version = protocol_version::v5;
       send(c, connack_packet{false, err.code, {}});  // [MQTT-3.1.4-1]
@@ -338,7 +384,12 @@ void broker::state::send(connection& c, const packet& p) {
     c.touched = true;
     touched.push_back(&c);
   }
-  (void)encode(p, c.version, c.out);
+  // A PUBLISH is built for the connection's version already (send_publish).
+  if (c.version == protocol_version::v5 || std::holds_alternative<publish_packet>(p)) {
+    (void)encode(p, c.version, c.out);
+  } else {
+    (void)encode(for_v311(p), c.version, c.out);
+  }
 }
 
 void broker::state::send_disconnect(connection& c, reason_code code, std::string_view reason) {

@@ -8,20 +8,6 @@ namespace mqttw::broker {
 
 namespace {
 
-// A 5.0 CONNACK reason as the 3.1.1 return code that means the most nearly the same.
-reason_code connack_code(protocol_version v, reason_code code) {
-  if (v == protocol_version::v5 || code == reason_code::success) return code;
-  switch (code) {
-    case reason_code::unsupported_protocol_version: return static_cast<reason_code>(1);
-    case reason_code::client_identifier_not_valid: return static_cast<reason_code>(2);
-    case reason_code::bad_user_name_or_password: return static_cast<reason_code>(4);
-    case reason_code::not_authorized:
-    case reason_code::banned:
-    case reason_code::bad_authentication_method: return static_cast<reason_code>(5);
-    default: return static_cast<reason_code>(3);  // server unavailable
-  }
-}
-
 std::uint32_t number_property(const properties& props, property_id id, std::uint32_t otherwise) {
   const property* p = find_property(props, id);
   return p ? p->number : otherwise;
@@ -180,7 +166,7 @@ void broker::state::answer_connect_request(connection& c, const pending_request&
 }
 
 void broker::state::refuse_connect(connection& c, reason_code code, std::uint64_t now) {
-  send(c, connack_packet{false, connack_code(c.version, code), {}});
+  send(c, connack_packet{false, code, {}});  // 3.1.1 gets the nearest return code (send)
   close(c, code, false, now);  // [MQTT-3.2.2-7]
 }
 

@@ -66,10 +66,10 @@ void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t n
 }
 
 // Routes an accepted message and acknowledges it. A refused one is acknowledged with
-// the reason in 5.0, and positively in 3.1.1, which has no way to say no [MQTT-3.3.5-2].
+// the reason in 5.0, and positively in 3.1.1, which has no way to say no [MQTT-3.3.5-2]
+// (send writes the 3.1.1 form).
 void broker::state::accept_publish(connection& c, const message_ptr& m, std::uint16_t packet_id,
                                    reason_code code, std::uint64_t now) {
-  const bool v5 = c.version == protocol_version::v5;
   if (code == reason_code::success) {
     if (m->retain) {
       if (m->payload.empty()) {
@@ -81,12 +81,13 @@ void broker::state::accept_publish(connection& c, const message_ptr& m, std::uin
     }
     route(m, c.sess, now);
   }
-  const reason_code ack = v5 ? code : reason_code::success;
   if (m->qos == qos::at_least_once) {
-    send(c, puback_packet{packet_id, ack, {}});
+    send(c, puback_packet{packet_id, code, {}});
   } else if (m->qos == qos::exactly_once) {
-    send(c, pubrec_packet{packet_id, ack, {}});
-    if (static_cast<std::uint8_t>(ack) < 0x80) c.sess->qos2_received.insert(packet_id);
+    send(c, pubrec_packet{packet_id, code, {}});
+    // After a refusal the packet id is free again [MQTT-4.3.3-9]; a 3.1.1 client was
+    // told yes and sends PUBREL, which gets its PUBCOMP either way.
+    if (static_cast<std::uint8_t>(code) < 0x80) c.sess->qos2_received.insert(packet_id);
   }
 }
 

@@ -67,7 +67,6 @@ void broker::state::finish_subscribe(std::uint32_t key, std::uint64_t now) {
   connection* c = find(ps.conn);
   if (!c || c->phase != conn_phase::connected) return;
   session& s = *c->sess;
-  const bool v5 = c->version == protocol_version::v5;
   suback_packet ack{ps.packet_id, {}, {}};
   struct retained_due {
     std::string filter;
@@ -76,8 +75,7 @@ void broker::state::finish_subscribe(std::uint32_t key, std::uint64_t now) {
   std::vector<retained_due> due;
   for (auto& e : ps.entries) {
     const bool ok = static_cast<std::uint8_t>(e.code) < 0x80;
-    // 3.1.1 has one failure code, 0x80 [MQTT-3.9.3-2].
-    ack.codes.push_back(ok || v5 ? e.code : reason_code::unspecified_error);
+    ack.codes.push_back(e.code);  // 3.1.1 gets 0x80 for every failure (send)
     if (!ok) continue;
     e.options.max_qos = static_cast<mqttw::qos>(e.code);
     shared_filter shared{};
