@@ -185,7 +185,7 @@ void broker::state::deliver(session& s, const message_ptr& m, mqttw::qos q, bool
   }
   if (s.conn && s.queue.empty() && s.inflight.size() < inflight_window(s)) {
     const std::uint16_t id = next_packet_id(s);
-    if (send_publish(*s.conn, d, false, id, now)) s.inflight.emplace(id, inflight_message{std::move(d), false});
+    if (send_publish(*s.conn, d, false, id, now)) s.inflight.emplace(id, inflight_message{std::move(d), false, s.sends++});
     return;
   }
   if (s.queue.size() >= options.max_queued) {
@@ -203,11 +203,13 @@ std::uint16_t broker::state::next_packet_id(session& s) {
 }
 
 // Encodes the PUBLISH into the connection's output. False when it was not sent: it
-// expired, or it is larger than the client accepts [MQTT-3.1.2-25].
+// expired before its first send [MQTT-3.3.2-5], or it is larger than the client
+// accepts [MQTT-3.1.2-24] [MQTT-3.1.2-25]. A resend (`dup`) is never expired: its
+// onward delivery has started [MQTT-4.3.3-7].
 bool broker::state::send_publish(connection& c, const delivery& d, bool dup, std::uint16_t packet_id,
                                  std::uint64_t now) {
   const message& m = *d.msg;
-  if (m.expires_at && now >= m.expires_at) {
+  if (!dup && m.expires_at && now >= m.expires_at) {
     ++stats.messages_dropped;
     return false;
   }
@@ -215,9 +217,9 @@ bool broker::state::send_publish(connection& c, const delivery& d, bool dup, std
   if (c.version == protocol_version::v5) {
     props.assign(m.props.begin(), m.props.end());
     if (m.expires_at) {
-      // The time left, rounded up [MQTT-3.3.2-6].
-      props.push_back(property::integer(property_id::message_expiry_interval,
-                                        static_cast<std::uint32_t>((m.expires_at - now + 999) / 1000)));
+      // The time left, rounded up [MQTT-3.3.2-6]; none for a resend that outlived it.
+      const std::uint64_t left = m.expires_at > now ? (m.expires_at - now + 999) / 1000 : 0;
+      props.push_back(property::integer(property_id::message_expiry_interval, static_cast<std::uint32_t>(left)));
     }
     for (std::uint32_t id : d.subscription_ids) props.push_back(property::integer(property_id::subscription_identifier, id));
     p.props = std::move(props);
@@ -245,19 +247,22 @@ void broker::state::send_queued(session& s, std::uint64_t now) {
       continue;
     }
     const std::uint16_t id = next_packet_id(s);
-    if (send_publish(*s.conn, d, false, id, now)) s.inflight.emplace(id, inflight_message{std::move(d), false});
+    if (send_publish(*s.conn, d, false, id, now)) s.inflight.emplace(id, inflight_message{std::move(d), false, s.sends++});
   }
 }
 
+// Resends what is in flight, in the order it was first sent [MQTT-4.6.0-5] (packet ids
+// wrap, so the map's order is not that order).
 void broker::state::resend_inflight(session& s, std::uint64_t now) {
-  for (auto it = s.inflight.begin(); it != s.inflight.end();) {
+  std::vector<std::map<std::uint16_t, inflight_message>::iterator> order;
+  order.reserve(s.inflight.size());
+  for (auto it = s.inflight.begin(); it != s.inflight.end(); ++it) order.push_back(it);
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a->second.sent < b->second.sent; });
+  for (const auto& it : order) {
     if (it->second.released) {
       send(*s.conn, pubrel_packet{it->first, reason_code::success, {}});
-      ++it;
-    } else if (send_publish(*s.conn, it->second.what, true, it->first, now)) {  // DUP [MQTT-3.3.1-1]
-      ++it;
-    } else {
-      it = s.inflight.erase(it);  // expired or now too large
+    } else if (!send_publish(*s.conn, it->second.what, true, it->first, now)) {  // DUP [MQTT-3.3.1-1]
+      s.inflight.erase(it);  // now too large for the client: as if it was sent [MQTT-3.1.2-25]
     }
   }
 }

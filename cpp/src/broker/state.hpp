@@ -33,7 +33,8 @@ struct delivery {
 
 struct inflight_message {
   delivery what;
-  bool released = false;  // QoS 2: PUBREC came and PUBREL went; PUBCOMP awaited
+  bool released = false;    // QoS 2: PUBREC came and PUBREL went; PUBCOMP awaited
+  std::uint64_t sent = 0;   // the session's count of first sends: resends keep that order
 };
 
 struct session {
@@ -44,7 +45,8 @@ struct session {
   std::uint32_t expiry_interval = 0;  // seconds, or session_never_expires
   std::uint64_t expires_at = 0;       // offline: when it ends (0: never)
   std::map<std::string, subscription_options, std::less<>> subscriptions;  // filter as sent
-  std::map<std::uint16_t, inflight_message> inflight;
+  std::map<std::uint16_t, inflight_message> inflight;  // by packet id, which wraps: see inflight_message::sent
+  std::uint64_t sends = 0;                             // first sends of QoS 1/2 messages so far
   std::deque<delivery> queue;
   std::uint16_t last_packet_id = 0;
   std::unordered_set<std::uint16_t> qos2_received;  // PUBREL awaited [MQTT-4.3.3-?]
