@@ -46,8 +46,13 @@ struct broker_harness {
 
   explicit broker_harness(broker_options o = {}) : b(std::move(o)) { take(b.tick(now)); }
 
-  conn_id open(protocol_version v = protocol_version::v5) {
-    const conn_id id = next_id++;
+  // A new connection; `reuse` gives it the id of one that is closed.
+  conn_id open(protocol_version v = protocol_version::v5, conn_id reuse = 0) {
+    const conn_id id = reuse ? reuse : next_id++;
+    if (reuse) {
+      REQUIRE(peers.at(reuse).closed);
+      peers.erase(reuse);
+    }
     peers.emplace(id, peer(v));
     take(b.on_open(id, now));
     return id;
