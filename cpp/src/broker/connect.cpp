@@ -57,7 +57,9 @@ void broker::state::on_connect(connection& c, const connect_packet& p, std::uint
     ci.keep_alive = max_ka;
   }
   if (options.max_connections && stats.clients_connected >= options.max_connections) {
-    return refuse_connect(c, reason_code::quota_exceeded, now);
+    // A takeover replaces a connection, so it does not count against the limit.
+    const auto same = sessions.find(ci.client_id);
+    if (same == sessions.end() || !same->second->conn) return refuse_connect(c, reason_code::quota_exceeded, now);
   }
   if (p.will) {
     const will_message& w = *p.will;
