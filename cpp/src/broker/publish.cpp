@@ -17,6 +17,9 @@ void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t n
   }
   std::string_view topic = p.topic;
   if (v5) {
+    if (find_property(p.props, property_id::subscription_identifier)) {
+      return protocol_failure(c, reason_code::protocol_error, "PUBLISH from a client with a Subscription Identifier [MQTT-3.3.4-6]", now);
+    }
     if (const property* a = find_property(p.props, property_id::topic_alias)) {
       if (a->number == 0 || a->number > c.aliases.size()) {
         return protocol_failure(c, reason_code::topic_alias_invalid, "Topic Alias 0 or above the Topic Alias Maximum [MQTT-3.3.2-8] [MQTT-3.3.2-9]", now);
