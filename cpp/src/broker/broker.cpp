@@ -224,6 +224,11 @@ std::uint32_t broker::state::new_request(request r, pending_request p, connectio
 // ---- input -------------------------------------------------------------------------
 
 void broker::state::feed(connection& c, bytes_view bytes, std::uint64_t now) {
+  if (c.phase == conn_phase::awaiting_connect && c.first_bytes.empty() && !bytes.empty() && (bytes[0] >> 4) != 1) {
+    // Not a CONNECT, as its first byte tells: no need to wait for the rest [MQTT-3.1.0-1].
+    close(c, reason_code::protocol_error, false, now);
+    return;
+  }
   if (c.phase == conn_phase::awaiting_connect && c.first_bytes.size() < 16) {
     const auto take = std::min<std::size_t>(16 - c.first_bytes.size(), bytes.size());
     c.first_bytes.insert(c.first_bytes.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(take));
