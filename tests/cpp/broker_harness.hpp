@@ -43,6 +43,7 @@ struct broker_harness {
   std::vector<request> requests;  // the broker's questions, oldest first (see next_request)
   std::uint64_t timer_at = 0;
   bool session_present = false;  // of the last CONNACK that connect() read
+  std::uint64_t bytes_to_broker = 0, bytes_from_broker = 0;  // on every connection
 
   explicit broker_harness(broker_options o = {}) : b(std::move(o)) { take(b.tick(now)); }
 
@@ -59,6 +60,7 @@ struct broker_harness {
   }
 
   void send_bytes(conn_id id, const std::vector<std::uint8_t>& bytes) {
+    bytes_to_broker += bytes.size();
     take(b.on_bytes(id, bytes_view(bytes.data(), bytes.size()), now));
   }
 
@@ -89,6 +91,8 @@ struct broker_harness {
     }
     now = until;
   }
+
+  void shutdown() { take(b.shutdown(now)); }
 
   void answer(std::uint32_t request_id, reason_code code, std::vector<std::uint8_t> data = {}) {
     take(b.answer(request_id, code, bytes_view(data.data(), data.size()), now));
@@ -172,6 +176,7 @@ struct broker_harness {
       REQUIRE(it != peers.end());
       peer& p = it->second;
       REQUIRE_FALSE(p.closed);
+      bytes_from_broker += s.length;
       p.storage.emplace_back(out.bytes.begin() + s.offset, out.bytes.begin() + s.offset + s.length);
       std::vector<packet> got;
       const auto& bytes = p.storage.back();
