@@ -309,9 +309,8 @@ TEST_CASE("max_keepalive: a 5.0 client is told Server Keep Alive [MQTT-3.2.2-21]
   const auto connect_ka = [&](protocol_version v, std::uint16_t ka) {
     connect_packet p{};
     p.version = v;
-    p.client_id = "c" + std::to_string(ka) + (v == v5 ? "-5" : "-4");
-    static std::deque<std::string> ids;
-    ids.push_back(std::string(p.client_id));
+    static std::deque<std::string> ids;  // the CONNECT's views point here
+    ids.push_back("c" + std::to_string(ka) + (v == v5 ? "-5" : "-4"));
     p.client_id = ids.back();
     p.keep_alive = ka;
     return h.open_with(p);
