@@ -368,6 +368,36 @@ TEST_CASE("a connection that sends no CONNECT within connect_timeout_ms is close
   CHECK_FALSE(h.is_closed(prompt));
 }
 
+TEST_CASE("connect_timeout_ms also bounds the time from CONNECT to CONNACK: a stalled AUTH exchange, an unanswered hook",
+          "[broker]") {
+  broker_options o;
+  o.connect_timeout_ms = 5'000;
+  o.hook_authenticate = true;
+  o.hook_enhanced_auth = true;
+  broker_harness h(o);
+  connect_packet p{};
+  p.version = v5;
+  p.client_id = "stalls";
+  p.props = {property::string(property_id::authentication_method, "M")};
+  const auto stalls = h.open_with(p);
+  h.answer(h.next_request().id, reason_code::continue_authentication);
+  h.expect<auth_packet>(stalls);  // and the client never answers
+  connect_packet q{};
+  q.version = v311;
+  q.client_id = "unanswered";
+  const auto unanswered = h.open_with(q);
+  const auto late = h.next_request();
+  h.advance(4'900);
+  CHECK_FALSE(h.is_closed(stalls));
+  CHECK_FALSE(h.is_closed(unanswered));
+  h.advance(100);
+  CHECK(h.is_closed(stalls));
+  CHECK(h.is_closed(unanswered));
+  CHECK(h.close_reason(unanswered) == reason_code::maximum_connect_time);
+  h.answer(late.id, reason_code::success);  // too late: ignored
+  CHECK(h.nothing_for(unanswered));
+}
+
 // ---- takeover ----------------------------------------------------------------------
 
 TEST_CASE("takeover with Clean Start 0: the old connection gets 0x8E, the new one the session and its messages [MQTT-3.1.4-3] "

@@ -13,7 +13,10 @@ void broker::state::run_timers(std::uint64_t now) {
   };
   std::vector<connection*> due;
   for (auto& [id, c] : connections) {
-    if (c->phase == conn_phase::awaiting_connect && options.connect_timeout_ms) {
+    // The deadline runs until CONNACK: a client that stalls an AUTH exchange, or a hook
+    // that is never answered, does not hold the connection for good either.
+    const bool unaccepted = c->phase == conn_phase::awaiting_connect || c->phase == conn_phase::connecting;
+    if (unaccepted && options.connect_timeout_ms) {
       const std::uint64_t at = c->opened_at + options.connect_timeout_ms;
       if (now >= at) {
         due.push_back(c.get());

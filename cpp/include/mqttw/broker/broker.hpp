@@ -58,7 +58,8 @@ struct broker_options {
   std::uint32_t max_topic_levels = 200;
   // Subscriptions one session may hold (0 = no limit); past it SUBACK 0x97.
   std::uint32_t max_subscriptions = 0;
-  // A connection that sends no CONNECT within this long is closed (0 = never).
+  // A connection that is not accepted (CONNACK) within this long is closed (0 = never):
+  // no CONNECT came, or the AUTH exchange or a hook's answer did not finish.
   std::uint32_t connect_timeout_ms = 30'000;
   // Period of the $SYS/broker/... statistics, in seconds (0 = none).
   std::uint32_t sys_interval = 10;
