@@ -398,6 +398,31 @@ TEST_CASE("connect_timeout_ms also bounds the time from CONNECT to CONNACK: a st
   CHECK(h.nothing_for(unanswered));
 }
 
+TEST_CASE("an assigned client id is not one a session uses already [MQTT-3.2.2-16]", "[broker]") {
+  const auto v = GENERATE(v311, v5);
+  broker_harness h;
+  // Clients that chose the names the broker would assign next.
+  const auto one = h.connect("auto-1", v5);
+  const auto two = h.connect("auto-2", v5, true, expiry(60));
+  h.hang_up(two);  // offline, but its session lives on
+  connect_packet p{};
+  p.version = v;
+  const auto anon = h.open_with(p);
+  auto& ack = h.expect<connack_packet>(anon);
+  REQUIRE(ack.code == reason_code::success);
+  CHECK_FALSE(ack.session_present);
+  if (v == v5) {
+    const property* id = find_property(ack.props, property_id::assigned_client_identifier);
+    REQUIRE(id);
+    CHECK(id->text != "auto-1");
+    CHECK(id->text != "auto-2");
+  }
+  CHECK(h.nothing_for(one));  // not taken over
+  CHECK_FALSE(h.is_closed(one));
+  h.connect("auto-2", v5, false, expiry(60));
+  CHECK(h.session_present);  // not discarded
+}
+
 // ---- takeover ----------------------------------------------------------------------
 
 TEST_CASE("takeover with Clean Start 0: the old connection gets 0x8E, the new one the session and its messages [MQTT-3.1.4-3] "

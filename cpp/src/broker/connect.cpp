@@ -47,7 +47,9 @@ void broker::state::on_connect(connection& c, const connect_packet& p, std::uint
 
   if (ci.client_id.empty()) {
     if (!v5 && !p.clean_start) return refuse_connect(c, reason_code::client_identifier_not_valid, now);  // [MQTT-3.1.3-8]
-    ci.client_id = "auto-" + std::to_string(next_assigned_id++);  // [MQTT-3.1.3-6] [MQTT-3.2.2-16]
+    do {
+      ci.client_id = "auto-" + std::to_string(next_assigned_id++);  // [MQTT-3.1.3-6]
+    } while (sessions.count(ci.client_id));  // not one a session uses [MQTT-3.2.2-16]
     ci.assigned_id = v5;
   }
   const std::uint16_t max_ka = options.max_keepalive;
