@@ -349,7 +349,7 @@ void broker::state::process(connection& c, packet& p, std::uint64_t now) {
     return;
   }
   if (c.phase == conn_phase::connecting && type != packet_type::auth && type != packet_type::disconnect) {
-    // Only AUTH may come before CONNACK [MQTT-3.1.0-1] [MQTT-4.12.0-?]; a client that
+    // Only AUTH may come before CONNACK [MQTT-3.1.2-30]; a client that
     // does not wait is told so.
     protocol_failure(c, reason_code::protocol_error, "packet before CONNACK", now);
     return;

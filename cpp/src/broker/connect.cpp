@@ -78,7 +78,7 @@ void broker::state::on_connect(connection& c, const connect_packet& p, std::uint
     ci.will_delay = number_property(w.props, property_id::will_delay_interval, 0);
   }
   if (!ci.auth_method.empty() && !options.hook_enhanced_auth) {
-    return refuse_connect(c, reason_code::bad_authentication_method, now);  // [MQTT-4.12.0-?]
+    return refuse_connect(c, reason_code::bad_authentication_method, now);  // [MQTT-4.12.0-1]
   }
   continue_connect(c, now);
 }
@@ -139,7 +139,7 @@ void broker::state::continue_connect(connection& c, std::uint64_t now) {
 void broker::state::answer_connect_request(connection& c, const pending_request& r, reason_code code,
                                            bytes_view data, std::uint64_t now) {
   if (c.phase == conn_phase::connected && r.kind == request_kind::enhanced_auth) {
-    // Re-authentication [MQTT-4.12.1-?]: continue, succeed or disconnect.
+    // Re-authentication [MQTT-4.12.1-1]: continue, succeed or disconnect [MQTT-4.12.1-2].
     if (code == reason_code::success || code == reason_code::continue_authentication) {
       auth_packet a{code, {}};
       a.props.push_back(property::string(property_id::authentication_method, c.auth_method));
@@ -241,7 +241,7 @@ void broker::state::accept_connect(connection& c, std::uint64_t now) {
   c.auth_method = ci.auth_method;
   c.has_username = ci.has_username;
   c.username = ci.username;
-  c.keep_alive_ms = std::uint32_t{ci.keep_alive} * 1500;  // [MQTT-3.1.2-24]
+  c.keep_alive_ms = std::uint32_t{ci.keep_alive} * 1500;  // [MQTT-3.1.2-22] (3.1.1: [MQTT-3.1.2-24])
   if (c.keep_alive_ms) schedule(now + c.keep_alive_ms);
   if (v5 && options.topic_alias_maximum) c.aliases.assign(options.topic_alias_maximum, std::string());
   ++stats.clients_connected;
@@ -259,7 +259,8 @@ void broker::state::accept_connect(connection& c, std::uint64_t now) {
     if (options.topic_alias_maximum) {
       p.push_back(property::integer(property_id::topic_alias_maximum, options.topic_alias_maximum));
     }
-    if (ci.keep_alive != info->keep_alive || (options.max_keepalive && ci.keep_alive == options.max_keepalive)) {
+    // on_connect set the keepalive to max_keepalive when the client asked for more or none.
+    if (options.max_keepalive && ci.keep_alive == options.max_keepalive) {
       p.push_back(property::integer(property_id::server_keep_alive, ci.keep_alive));  // [MQTT-3.2.2-21]
     }
     if (!ci.auth_method.empty()) {
@@ -301,7 +302,7 @@ void broker::state::on_disconnect(connection& c, const disconnect_packet& p, std
   if (c.phase == conn_phase::connected && c.version == protocol_version::v5) {
     if (const property* e = find_property(p.props, property_id::session_expiry_interval)) {
       if (c.connect_session_expiry == 0 && e->number != 0) {
-        return protocol_failure(c, reason_code::protocol_error, "DISCONNECT sets a session expiry after CONNECT had none [MQTT-3.14.2-2]", now);
+        return protocol_failure(c, reason_code::protocol_error, "DISCONNECT sets a session expiry after CONNECT had none (section 3.14.2.2.2)", now);
       }
       c.sess->expiry_interval = e->number;
     }

@@ -26,7 +26,7 @@ void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t n
       }
       std::string& slot = c.aliases[a->number - 1];
       if (topic.empty()) {
-        if (slot.empty()) return protocol_failure(c, reason_code::protocol_error, "Topic Alias not set yet [MQTT-3.3.4-?]", now);
+        if (slot.empty()) return protocol_failure(c, reason_code::protocol_error, "Topic Alias not set yet (section 3.3.4)", now);
         topic = slot;
       } else {
         slot.assign(topic);
@@ -39,11 +39,11 @@ void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t n
   }
   session& s = *c.sess;
   if (p.qos == qos::exactly_once && s.qos2_received.count(p.packet_id)) {
-    send(c, pubrec_packet{p.packet_id, reason_code::success, {}});  // a resent PUBLISH, not a new message [MQTT-4.3.3-?]
+    send(c, pubrec_packet{p.packet_id, reason_code::success, {}});  // a resent PUBLISH, not a new message [MQTT-4.3.3-10]
     return;
   }
   if (p.qos != qos::at_most_once && s.qos2_received.size() + c.unacked_qos1 >= options.receive_maximum) {
-    return protocol_failure(c, reason_code::receive_maximum_exceeded, "more unacknowledged QoS 1/2 PUBLISH than Receive Maximum [MQTT-3.3.4-9]", now);
+    return protocol_failure(c, reason_code::receive_maximum_exceeded, "more unacknowledged QoS 1/2 PUBLISH than Receive Maximum [MQTT-3.3.4-7]", now);
   }
   message_ptr m = message::from_publish(topic, p.payload, p.qos, p.retain, p.props, now);
   if (topic.substr(0, 4) == "$SYS") {
@@ -135,7 +135,7 @@ struct route_visitor {
   }
   void on_subscriber(subscriber_id who, const subscription_options& o) { add(st.session_by_id[who], o); }
   void on_shared_group(shared_group& g) {
-    // One member per group gets the message, taking turns, online members first [MQTT-4.8.2-?].
+    // One member per group gets the message, taking turns, online members first (section 4.8.2).
     const std::size_t n = g.members.size();
     if (n == 0) return;
     std::size_t pick = g.next % n;
@@ -176,7 +176,7 @@ void broker::state::route(const message_ptr& m, const session* publisher, std::u
 
 std::size_t broker::state::inflight_window(const session& s) const {
   const std::size_t peer = s.conn ? s.conn->peer_receive_maximum : 65535;
-  return std::min<std::size_t>(peer, options.max_inflight);  // [MQTT-3.3.4-7]
+  return std::min<std::size_t>(peer, options.max_inflight);  // [MQTT-3.3.4-9]
 }
 
 void broker::state::deliver(session& s, const message_ptr& m, mqttw::qos q, bool retain,
@@ -200,7 +200,7 @@ void broker::state::deliver(session& s, const message_ptr& m, mqttw::qos q, bool
 
 std::uint16_t broker::state::next_packet_id(session& s) {
   do {
-    if (++s.last_packet_id == 0) s.last_packet_id = 1;  // [MQTT-2.2.1-3]
+    if (++s.last_packet_id == 0) s.last_packet_id = 1;  // [MQTT-2.2.1-4]
   } while (s.inflight.count(s.last_packet_id));
   return s.last_packet_id;
 }
@@ -294,7 +294,7 @@ void broker::state::on_pubrec(connection& c, const pubrec_packet& p, std::uint64
   }
   it->second.released = true;
   it->second.what.msg = nullptr;  // only the packet id is needed now
-  send(c, pubrel_packet{p.packet_id, reason_code::success, {}});  // [MQTT-4.3.3-?]
+  send(c, pubrel_packet{p.packet_id, reason_code::success, {}});  // [MQTT-4.3.3-4]
 }
 
 void broker::state::on_pubrel(connection& c, const pubrel_packet& p, std::uint64_t) {

@@ -49,7 +49,7 @@ struct session {
   std::uint64_t sends = 0;                             // first sends of QoS 1/2 messages so far
   std::deque<delivery> queue;
   std::uint16_t last_packet_id = 0;
-  std::unordered_set<std::uint16_t> qos2_received;  // PUBREL awaited [MQTT-4.3.3-?]
+  std::unordered_set<std::uint16_t> qos2_received;  // PUBREL awaited [MQTT-4.3.3-10]
   message_ptr parked_will;        // a delayed will of the last connection
   std::uint64_t parked_will_at = 0;
   // Matching scratch: which delivery slot this session has in the current route().

@@ -34,7 +34,7 @@ void broker::state::on_subscribe(connection& c, const subscribe_packet& p, std::
       e.code = reason_code::quota_exceeded;
     } else {
       if (!s.subscriptions.count(e.filter)) ++held;
-      e.code = static_cast<reason_code>(e.options.max_qos);  // granted QoS [MQTT-3.9.3-?]
+      e.code = static_cast<reason_code>(e.options.max_qos);  // granted QoS [MQTT-3.8.4-7]
       e.asked = options.hook_authorize_subscribe;
     }
     ps.entries.push_back(std::move(e));
@@ -83,7 +83,7 @@ void broker::state::finish_subscribe(std::uint32_t key, std::uint64_t now) {
     const bool fresh = is_shared ? subscriptions.subscribe_shared(shared.group, shared.filter, s.id, e.options)
                                  : subscriptions.subscribe(e.filter, s.id, e.options);
     s.subscriptions[e.filter] = e.options;  // replaces an existing one [MQTT-3.8.4-3]
-    // Retained messages: not for shared subscriptions [MQTT-3.8.4-?], and by Retain
+    // Retained messages: not for shared subscriptions (section 4.8.2), and by Retain
     // Handling [MQTT-3.3.1-9] [MQTT-3.3.1-10] [MQTT-3.3.1-11].
     const auto rh = e.options.retain_handling;
     if (!is_shared && (rh == retain_handling::send_on_subscribe ||
@@ -98,7 +98,8 @@ void broker::state::finish_subscribe(std::uint32_t key, std::uint64_t now) {
     retained.match(d.filter, [&](const message_ptr& m) { found.push_back(m); });
     const std::uint32_t ids[1] = {d.options.subscription_id};
     for (const auto& m : found) {
-      // A retained message keeps its retain flag when sent for a new subscription [MQTT-3.3.1-9].
+      // A retained message keeps its retain flag when sent for a subscription (section 3.3.1.3;
+      // 3.1.1: [MQTT-3.3.1-8]).
       deliver(s, m, std::min(m->qos, d.options.max_qos), true, ids, d.options.subscription_id ? 1 : 0, now);
     }
   }

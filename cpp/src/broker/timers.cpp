@@ -34,7 +34,7 @@ void broker::state::run_timers(std::uint64_t now) {
   }
   for (connection* c : due) {
     if (c->phase == conn_phase::connected) {
-      // [MQTT-3.1.2-24]: one and a half keepalives without a packet.
+      // [MQTT-3.1.2-22] (3.1.1: [MQTT-3.1.2-24]): one and a half keepalives without a packet.
       protocol_failure(*c, reason_code::keep_alive_timeout, "no packet within 1.5 x keepalive", now);
     } else {
       close(*c, reason_code::maximum_connect_time, false, now);
