@@ -85,3 +85,115 @@ for (let i = 0; i < 32; i++) {
   encoderSeeds[`random-${String(i).padStart(2, '0')}`] = bytes;
 }
 await writeAll('encoder', encoderSeeds);
+
+// The broker target's input: [options][more options] then steps (see fuzz_broker.cpp).
+// Packets go to connection 0, 1 or 2 in chunks of at most 255 bytes.
+const step = {
+  bytes(conn, packet) {
+    const out = [];
+    for (let i = 0; i < packet.length; i += 255) {
+      const part = packet.subarray(i, i + 255);
+      out.push(new Uint8Array([conn, part.length]), part);
+    }
+    if (packet.length === 0) out.push(new Uint8Array([conn, 0]));
+    return out;
+  },
+  tick: (tenths) => [new Uint8Array([40 << 2, tenths])],
+  longTick: (tens) => [new Uint8Array([44 << 2, tens])],
+  answer: (which, code, data = []) => [new Uint8Array([48 << 2, which, code, data.length, ...data])],
+  hangUp: (conn) => [new Uint8Array([(56 << 2) | conn])],
+  open: (conn) => [new Uint8Array([(60 << 2) | conn])],
+  shutdown: () => [new Uint8Array([63 << 2])],
+};
+const p4 = (packet) => encode(packet, { protocolVersion: 4 });
+const p5 = (packet) => encode(packet, { protocolVersion: 5 });
+const conn = (id, version, extra = {}) => encode({ cmd: 'connect', protocolVersion: version, protocolId: 'MQTT', clientId: id, clean: true, keepalive: 0, ...extra }, { protocolVersion: version });
+const brokerSeed = (a, b, steps) => {
+  const parts = [new Uint8Array([a, b]), ...steps.flat()];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) { out.set(p, offset); offset += p.length; }
+  return out;
+};
+// The 3.1.1 and 5.0 conversation: subscribe, publish at each QoS, acknowledge.
+const conversation = (version, p) => {
+  const v5 = version === 5;
+  const props = (x) => (v5 ? x : undefined);
+  return [
+    step.bytes(0, conn('a', version, { clean: false, properties: props({ sessionExpiryInterval: 60, receiveMaximum: 2 }) })),
+    step.bytes(0, p({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 't/#', qos: 2 }, { topic: 't/+', qos: 1 }], properties: props({ subscriptionIdentifier: 5 }) })),
+    step.bytes(1, conn('b', version, { will: { topic: 't/will', payload: 'bye', qos: 1, retain: true, properties: props({ willDelayInterval: 1 }) } })),
+    step.bytes(1, p({ cmd: 'publish', topic: 't/0', payload: 'zero', qos: 0, retain: true })),
+    step.bytes(1, p({ cmd: 'publish', topic: 't/1', payload: 'one', qos: 1, messageId: 1, properties: props({ messageExpiryInterval: 5, userProperties: { k: 'v' }, topicAlias: 1 }) })),
+    step.bytes(1, p({ cmd: 'publish', topic: v5 ? '' : 't/1', payload: 'alias', qos: 0, properties: props({ topicAlias: 1 }) })),
+    step.bytes(1, p({ cmd: 'publish', topic: 't/2', payload: 'two', qos: 2, messageId: 2 })),
+    step.bytes(0, p({ cmd: 'puback', messageId: 1 })),
+    step.bytes(0, p({ cmd: 'pubrec', messageId: 2 })),
+    step.bytes(1, p({ cmd: 'pubrel', messageId: 2 })),
+    step.bytes(0, p({ cmd: 'pubcomp', messageId: 2 })),
+    step.bytes(2, conn('c', version)),
+    step.bytes(2, p({ cmd: 'subscribe', messageId: 3, subscriptions: [{ topic: '$share/g/t/#', qos: 1 }, { topic: '$SYS/#', qos: 0 }] })),
+    step.bytes(2, p({ cmd: 'unsubscribe', messageId: 4, unsubscriptions: ['$SYS/#', 'nothing'] })),
+    step.bytes(2, p({ cmd: 'pingreq' })),
+    step.hangUp(1),
+    step.tick(20),
+    step.hangUp(0),
+    step.bytes(1, conn('a', version, { clean: false, properties: props({ sessionExpiryInterval: 60 }) })),
+    step.bytes(1, p({ cmd: 'disconnect', reasonCode: v5 ? 0x04 : undefined })),
+    step.longTick(10),
+  ];
+};
+const broker = {};
+broker['v311-conversation'] = brokerSeed(0, 0x40, conversation(4, p4));
+broker['v5-conversation'] = brokerSeed(0, 0x40, conversation(5, p5));
+broker['v5-small-limits'] = brokerSeed(0x30 | 0x40 | 0x80, 0x3f, conversation(5, p5));
+broker['mixed-versions'] = brokerSeed(0, 0, [
+  step.bytes(0, conn('old', 4)),
+  step.bytes(1, conn('new', 5, { properties: { maximumPacketSize: 64, topicAliasMaximum: 2 } })),
+  step.bytes(1, p5({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'x/#', qos: 1, nl: true, rap: true, rh: 1 }] })),
+  step.bytes(0, p4({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'x/#', qos: 2 }] })),
+  step.bytes(0, p4({ cmd: 'publish', topic: 'x/big', payload: 'x'.repeat(300), qos: 1, messageId: 9 })),
+  step.bytes(1, p5({ cmd: 'publish', topic: 'x/y', payload: 'y', qos: 1, messageId: 9, retain: true })),
+  step.bytes(0, p4({ cmd: 'pingreq' })),
+]);
+broker['hooks'] = brokerSeed(0x07, 0, [
+  step.bytes(0, new Uint8Array([...conn('h', 5, { username: 'u', password: 'p' }),
+    ...p5({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'h/#', qos: 1 }] }),
+    ...p5({ cmd: 'publish', topic: 'h/1', payload: 'x', qos: 1, messageId: 1 })])),
+  step.answer(0x80, 0),
+  step.answer(0x80, 2),
+  step.answer(0x80, 0),
+  step.bytes(1, conn('h2', 4, { will: { topic: 'h/w', payload: 'w', qos: 0, retain: false } })),
+  step.answer(0x80, 0),
+  step.answer(0x80, 5),
+]);
+broker['enhanced-auth'] = brokerSeed(0x08, 0, [
+  step.bytes(0, conn('e', 5, { properties: { authenticationMethod: 'M', authenticationData: 'd1' } })),
+  step.answer(0x80, 4, [0x73, 0x31]),
+  step.bytes(0, p5({ cmd: 'auth', reasonCode: 0x18, properties: { authenticationMethod: 'M', authenticationData: 'd2' } })),
+  step.answer(0x80, 0, [0x6f, 0x6b]),
+  step.bytes(0, p5({ cmd: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'M' } })),
+  step.answer(0x80, 5),
+]);
+broker['keepalive-and-timeouts'] = brokerSeed(0, 0x90, [
+  step.open(0),
+  step.bytes(1, conn('k', 5, { keepalive: 2, will: { topic: 'w', payload: 'w', qos: 0, retain: false } })),
+  step.bytes(2, conn('k', 4, { keepalive: 9 })),
+  step.tick(30),
+  step.longTick(1),
+]);
+broker['shutdown'] = brokerSeed(0, 0, [
+  step.bytes(0, conn('s1', 5)),
+  step.bytes(1, conn('s2', 4)),
+  step.shutdown(),
+  step.bytes(2, conn('s3', 5)),
+  step.open(2),
+]);
+broker['bad-input'] = brokerSeed(0, 0, [
+  step.bytes(0, conn('bad', 5)),
+  step.bytes(0, new Uint8Array([0x30, 0xff, 0xff, 0xff, 0x7f])),
+  step.bytes(1, conn('bad', 4)),
+  step.bytes(1, new Uint8Array([0x36, 0x06, 0x00, 0x01, 0x74, 0x00, 0x01, 0x78])),
+  step.bytes(2, new Uint8Array([0x47, 0x45, 0x54, 0x20])),
+]);
+await writeAll('broker', broker);
