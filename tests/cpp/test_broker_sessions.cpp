@@ -368,6 +368,19 @@ TEST_CASE("a connection that sends no CONNECT within connect_timeout_ms is close
   CHECK_FALSE(h.is_closed(prompt));
 }
 
+TEST_CASE("a host that skips on_open still gets the CONNECT timeout's timer", "[broker]") {
+  broker_options o;
+  o.connect_timeout_ms = 5'000;
+  o.sys_interval = 0;  // no other timer to hide a missing one
+  mqttw::broker::broker b(o);
+  const auto start = bytes{0x10, 0x0d, 0x00, 0x04};  // the start of a CONNECT
+  CHECK(b.on_bytes(1, view(start), 1'000).timer_at == 6'000);
+  const auto& out = b.tick(6'000);
+  REQUIRE(out.closes.size() == 1);
+  CHECK(out.closes[0].conn == 1);
+  CHECK(out.closes[0].reason == reason_code::maximum_connect_time);
+}
+
 TEST_CASE("connect_timeout_ms also bounds the time from CONNECT to CONNACK: a stalled AUTH exchange, an unanswered hook",
           "[broker]") {
   broker_options o;

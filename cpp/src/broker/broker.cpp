@@ -72,19 +72,7 @@ const broker_options& broker::options() const { return state_->options; }
 const batch& broker::on_open(conn_id conn, std::uint64_t now) {
   auto& s = *state_;
   s.begin_call();
-  if (s.stats.started_at == 0) s.stats.started_at = now;
-  if (s.shut_down || s.connections.count(conn)) {
-    s.out.closes.push_back({conn, reason_code::server_unavailable});
-    return s.end_call(now);
-  }
-  decoder_options o;
-  o.max_packet_size = s.options.max_packet_size;
-  auto c = std::make_unique<connection>(o);
-  c->id = conn;
-  c->opened_at = now;
-  c->last_rx = now;
-  if (s.options.connect_timeout_ms) s.schedule(now + s.options.connect_timeout_ms);
-  s.connections.emplace(conn, std::move(c));
+  s.open(conn, now);
   return s.end_call(now);
 }
 
@@ -92,11 +80,7 @@ const batch& broker::on_bytes(conn_id conn, bytes_view bytes, std::uint64_t now)
   auto& s = *state_;
   s.begin_call();
   connection* c = s.find(conn);
-  if (!c && !s.shut_down) {
-    on_open(conn, now);  // a host may skip on_open
-    s.begin_call();
-    c = s.find(conn);
-  }
+  if (!c && !s.shut_down) c = s.open(conn, now);  // a host may skip on_open
   if (c) {
     s.stats.bytes_received += bytes.size();
     c->last_rx = now;
@@ -191,6 +175,22 @@ const batch& broker::state::end_call(std::uint64_t now) {
   touched.clear();
   closed.clear();
   return out;
+}
+
+connection* broker::state::open(conn_id id, std::uint64_t now) {
+  if (stats.started_at == 0) stats.started_at = now;
+  if (shut_down || connections.count(id)) {
+    out.closes.push_back({id, reason_code::server_unavailable});
+    return nullptr;
+  }
+  decoder_options o;
+  o.max_packet_size = options.max_packet_size;
+  auto c = std::make_unique<connection>(o);
+  c->id = id;
+  c->opened_at = now;
+  c->last_rx = now;
+  if (options.connect_timeout_ms) schedule(now + options.connect_timeout_ms);
+  return connections.emplace(id, std::move(c)).first->second.get();
 }
 
 connection* broker::state::find(conn_id id) {

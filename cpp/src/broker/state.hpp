@@ -176,6 +176,7 @@ struct broker::state {
   // ---- broker.cpp: input, output, closing
   void begin_call();
   const batch& end_call(std::uint64_t now);
+  connection* open(conn_id id, std::uint64_t now);  // null when refused (a close event says so)
   connection* find(conn_id id);
   void feed(connection& c, bytes_view bytes, std::uint64_t now);
   void process(connection& c, packet& p, std::uint64_t now);
