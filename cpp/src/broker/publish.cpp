@@ -122,15 +122,14 @@ struct route_visitor {
     if (s->match_epoch != st.match_epoch) {
       s->match_epoch = st.match_epoch;
       s->match_slot = st.route_slots.size();
-      st.route_slots.push_back({s, o.max_qos, o.retain_as_published, 0, 0});
+      st.route_slots.push_back({s, o.max_qos, o.retain_as_published});
     } else {
       auto& slot = st.route_slots[s->match_slot];
       slot.qos = std::max(slot.qos, o.max_qos);
       slot.retain_as_published = slot.retain_as_published || o.retain_as_published;
     }
     if (o.subscription_id) {
-      st.route_ids.push_back(static_cast<std::uint32_t>(s->match_slot));
-      st.route_ids.push_back(o.subscription_id);
+      st.route_ids.emplace_back(static_cast<std::uint32_t>(s->match_slot), o.subscription_id);
     }
   }
   void on_subscriber(subscriber_id who, const subscription_options& o) { add(st.session_by_id[who], o); }
@@ -162,11 +161,15 @@ void broker::state::route(const message_ptr& m, const session* publisher, std::u
   route_ids.clear();
   route_visitor v{*this, publisher};
   subscriptions.match(m->topic, v);
+  // A session's identifiers come from every filter that matched it, in any order of
+  // visits: sorted by slot, they are read in one pass.
+  std::sort(route_ids.begin(), route_ids.end());
+  std::size_t next_id = 0;
   for (std::size_t i = 0; i < route_slots.size(); ++i) {
     const match_slot& slot = route_slots[i];
     ids_scratch.clear();
-    for (std::size_t k = 0; k + 1 < route_ids.size(); k += 2) {
-      if (route_ids[k] == i) ids_scratch.push_back(route_ids[k + 1]);
+    for (; next_id < route_ids.size() && route_ids[next_id].first == i; ++next_id) {
+      ids_scratch.push_back(route_ids[next_id].second);
     }
     const auto q = std::min(m->qos, slot.qos);  // [MQTT-3.8.4-8]
     const bool retain = slot.retain_as_published && m->retain;  // [MQTT-3.3.1-12] [MQTT-3.3.1-13]

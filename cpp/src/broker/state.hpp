@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "mqttw/broker/broker.hpp"
@@ -168,10 +169,9 @@ struct broker::state {
     session* who;
     mqttw::qos qos;
     bool retain_as_published;
-    std::size_t ids_begin, ids_end;  // range in route_ids
   };
   std::vector<match_slot> route_slots;
-  std::vector<std::uint32_t> route_ids;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> route_ids;  // (slot, Subscription Identifier)
 
   // ---- broker.cpp: input, output, closing
   void begin_call();
