@@ -263,12 +263,14 @@ export async function loadAclFile(path) {
 
 /**
  * The createBroker hooks for an ACL file: { authorizePublish, authorizeSubscribe }.
- * Loads the file now, so a bad file fails here rather than at the first PUBLISH.
+ * authorizeSubscribe takes the filter as the broker passes it, { topic, qos } (or
+ * { filter, qos }). Loads the file now, so a bad file fails here rather than at the
+ * first PUBLISH.
  */
 export async function aclAuthorizer(path) {
   const acl = await loadAclFile(path);
   return {
     authorizePublish: async (client, { topic }) => acl.canPublish(client, topic),
-    authorizeSubscribe: async (client, { filter }) => acl.canSubscribe(client, filter),
+    authorizeSubscribe: async (client, { topic, filter }) => acl.canSubscribe(client, filter ?? topic),
   };
 }

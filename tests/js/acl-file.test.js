@@ -218,6 +218,9 @@ test('aclAuthorizer and loadAclFile', async () => {
   const alice = { ...CLIENTS.alice, password: undefined, address: '127.0.0.1' };
   assert.equal(await authorizePublish(alice, { topic: 'foo/out', qos: 1, retain: false, payload: new Uint8Array(0) }), true);
   assert.equal(await authorizePublish(alice, { topic: 'foo/a', qos: 0, retain: false, payload: new Uint8Array(0) }), false);
+  // The broker passes the filter as `topic`; `filter` is read too.
+  assert.equal(await authorizeSubscribe(alice, { topic: 'foo/a', qos: 1 }), true);
+  assert.equal(await authorizeSubscribe(alice, { topic: 'foo/#', qos: 1 }), false);
   assert.equal(await authorizeSubscribe(alice, { filter: 'foo/a', qos: 1 }), true);
   assert.equal(await authorizeSubscribe(alice, { filter: 'foo/#', qos: 1 }), false);
   await assert.rejects(loadAclFile(join(dir, 'missing.acl')), /cannot read ACL file .*missing\.acl: no such file/);
