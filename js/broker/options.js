@@ -3,7 +3,8 @@ const UINT16 = 65535;
 const UINT32 = 4294967295;
 
 // name: [default, minimum, maximum]. Limits that may be off take 0 for "no limit".
-const NUMBERS = {
+// The CLI (js/node/cli.js) checks its flags against the same ranges.
+export const NUMBER_OPTIONS = {
   maxConnections: [0, 0, UINT32],
   maxPacketSize: [16 * 1024 * 1024, 64, 268435460],
   receiveMaximum: [100, 1, UINT16],
@@ -24,12 +25,12 @@ export function brokerOptions(given = {}) {
   if (given === null || typeof given !== 'object') {
     throw new TypeError('createBroker: options must be an object');
   }
-  const known = new Set([...Object.keys(NUMBERS), ...HOOKS, 'retainAvailable', 'versionText', 'onError']);
+  const known = new Set([...Object.keys(NUMBER_OPTIONS), ...HOOKS, 'retainAvailable', 'versionText', 'onError']);
   for (const key of Object.keys(given)) {
     if (!known.has(key)) throw new TypeError(`createBroker: unknown option "${key}"`);
   }
   const o = {};
-  for (const [name, [fallback, min, max]] of Object.entries(NUMBERS)) {
+  for (const [name, [fallback, min, max]] of Object.entries(NUMBER_OPTIONS)) {
     const v = given[name] ?? fallback;
     if (!Number.isInteger(v) || v < min || v > max) {
       throw new RangeError(`createBroker: ${name} must be an integer from ${min} to ${max}, not ${String(v)}`);

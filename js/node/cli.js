@@ -5,6 +5,7 @@
 // (a port in use, a bad password file) print one line and exit with 1.
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
+import { NUMBER_OPTIONS } from '../broker/options.js';
 
 /** A mistake on the command line: exit status 2, one line, no stack. */
 export class UsageError extends Error {
@@ -14,8 +15,6 @@ export class UsageError extends Error {
     this.exitCode = 2;
   }
 }
-
-const MAX_PACKET_SIZE = 268_435_460; // the protocol's largest packet: 1 + 4 + 268,435,455
 
 // Value readers: each takes the flag's text and returns the value or throws UsageError.
 const integer = (min, max) => {
@@ -30,8 +29,11 @@ const integer = (min, max) => {
   return read;
 };
 const port = Object.assign((text, flag) => integer(0, 65_535)(text, flag), { hint: 'PORT' });
-const seconds = (max) => Object.assign((text, flag) => integer(0, max)(text, flag), { hint: 'S' });
-const bytes = (min, max) => Object.assign((text, flag) => integer(min, max)(text, flag), { hint: 'BYTES' });
+// A createBroker option's own range (js/broker/options.js), with a hint for --help.
+const ranged = (option, hint = 'N') => {
+  const [, min, max] = NUMBER_OPTIONS[option];
+  return Object.assign((text, flag) => integer(min, max)(text, flag), { hint });
+};
 const qos = Object.assign((text, flag) => {
   if (!/^[012]$/.test(text)) throw new UsageError(`--${flag} must be 0, 1 or 2, got "${text}"`);
   return Number(text);
@@ -44,9 +46,6 @@ const nonEmpty = (hint) => Object.assign((text, flag) => {
   if (text === '') throw new UsageError(`--${flag} needs a value`);
   return text;
 }, { hint });
-// The ranges are createBroker's (js/broker/options.js), so that a bad value is caught here.
-const UINT16 = 65_535;
-const UINT32 = 4_294_967_295;
 
 /**
  * The broker command's flags: [flag, goes to, as, value reader, help].
@@ -62,18 +61,18 @@ export const BROKER_FLAGS = [
   ['host', 'listen', 'host', nonEmpty('HOST'), 'the address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)'],
   ['key', 'files', 'key', nonEmpty('FILE'), 'the TLS private key, PEM'],
   ['cert', 'files', 'cert', nonEmpty('FILE'), 'the TLS certificate (chain), PEM'],
-  ['max-keepalive', 'options', 'maxKeepalive', seconds(UINT16), 'the longest keep alive a client may ask for, in seconds (0: no limit)'],
-  ['topic-alias-max', 'options', 'topicAliasMaximum', integer(0, UINT16), 'topic aliases a 5.0 client may use (0: none)'],
-  ['max-packet-size', 'options', 'maxPacketSize', bytes(64, MAX_PACKET_SIZE), 'the largest packet accepted, in bytes'],
-  ['receive-max', 'options', 'receiveMaximum', integer(1, UINT16), 'QoS 1 and 2 publishes a client may have in flight to the broker'],
+  ['max-keepalive', 'options', 'maxKeepalive', ranged('maxKeepalive', 'S'), 'the longest keep alive a client may ask for, in seconds (0: no limit)'],
+  ['topic-alias-max', 'options', 'topicAliasMaximum', ranged('topicAliasMaximum'), 'topic aliases a 5.0 client may use (0: none)'],
+  ['max-packet-size', 'options', 'maxPacketSize', ranged('maxPacketSize', 'BYTES'), 'the largest packet accepted, in bytes'],
+  ['receive-max', 'options', 'receiveMaximum', ranged('receiveMaximum'), 'QoS 1 and 2 publishes a client may have in flight to the broker'],
   ['max-qos', 'options', 'maximumQos', qos, 'the highest QoS the broker supports'],
   ['retain-available', 'options', 'retainAvailable', boolean, 'whether retained messages are supported'],
-  ['max-inflight', 'options', 'maxInflight', integer(1, UINT16), 'QoS 1 and 2 messages in flight to each client'],
-  ['max-queued', 'options', 'maxQueued', integer(0, UINT32), 'messages queued for each client beyond those in flight'],
-  ['max-connections', 'options', 'maxConnections', integer(0, UINT32), 'clients connected at once (0: no limit)'],
-  ['max-subscriptions', 'options', 'maxSubscriptions', integer(0, UINT32), 'subscriptions per client (0: no limit)'],
-  ['max-topic-levels', 'options', 'maxTopicLevels', integer(1, 100_000), 'levels in a topic name or filter'],
-  ['sys-interval', 'options', 'sysInterval', seconds(86_400), 'seconds between $SYS updates (0: none)'],
+  ['max-inflight', 'options', 'maxInflight', ranged('maxInflight'), 'QoS 1 and 2 messages in flight to each client'],
+  ['max-queued', 'options', 'maxQueued', ranged('maxQueued'), 'messages queued for each client beyond those in flight'],
+  ['max-connections', 'options', 'maxConnections', ranged('maxConnections'), 'clients connected at once (0: no limit)'],
+  ['max-subscriptions', 'options', 'maxSubscriptions', ranged('maxSubscriptions'), 'subscriptions per client (0: no limit)'],
+  ['max-topic-levels', 'options', 'maxTopicLevels', ranged('maxTopicLevels'), 'levels in a topic name or filter'],
+  ['sys-interval', 'options', 'sysInterval', ranged('sysInterval', 'S'), 'seconds between $SYS updates (0: none)'],
   ['password-file', 'files', 'passwordFile', nonEmpty('FILE'), 'a mosquitto_passwd file; clients must log in with a user in it'],
   ['acl-file', 'files', 'aclFile', nonEmpty('FILE'), 'a Mosquitto ACL file; what it does not grant is refused'],
 ];
