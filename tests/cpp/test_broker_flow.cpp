@@ -74,6 +74,22 @@ TEST_CASE("a client over the broker's Receive Maximum is disconnected with 0x93 
   CHECK(payload_of(h.expect<publish_packet>(other)) == "after");
 }
 
+TEST_CASE("Receive Maximum is not held against a 3.1.1 client, which is never told it", "[broker]") {
+  broker_options o;
+  o.receive_maximum = 10;
+  broker_harness h(o);
+  const auto c = h.connect("c", v311);
+  bytes burst;  // a burst of QoS 2 PUBLISH written before any PUBREC is read
+  for (std::uint16_t id = 1; id <= 50; ++id) {
+    REQUIRE_FALSE(encode(publish_packet{"b", view("x"), qos::exactly_once, false, false, id, {}}, v311, burst));
+  }
+  h.send_bytes(c, burst);
+  for (std::uint16_t id = 1; id <= 50; ++id) CHECK(h.expect<pubrec_packet>(c).packet_id == id);
+  for (std::uint16_t id = 1; id <= 50; ++id) h.send(c, pubrel_packet{id, reason_code::success, {}});
+  for (std::uint16_t id = 1; id <= 50; ++id) CHECK(h.expect<pubcomp_packet>(c).packet_id == id);
+  CHECK_FALSE(h.is_closed(c));
+}
+
 TEST_CASE("the broker keeps at most the client's Receive Maximum in flight and sends the rest in order [MQTT-3.3.4-9]",
           "[broker]") {
   broker_harness h;

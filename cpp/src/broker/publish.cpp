@@ -42,7 +42,9 @@ void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t n
     send(c, pubrec_packet{p.packet_id, reason_code::success, {}});  // a resent PUBLISH, not a new message [MQTT-4.3.3-10]
     return;
   }
-  if (p.qos != qos::at_most_once && s.qos2_received.size() + c.unacked_qos1 >= options.receive_maximum) {
+  // Only a 5.0 client is told the Receive Maximum; a 3.1.1 client's QoS 2 ids in flight
+  // are bounded by the packet id space anyway.
+  if (v5 && p.qos != qos::at_most_once && s.qos2_received.size() + c.unacked_qos1 >= options.receive_maximum) {
     return protocol_failure(c, reason_code::receive_maximum_exceeded, "more unacknowledged QoS 1/2 PUBLISH than Receive Maximum [MQTT-3.3.4-7]", now);
   }
   message_ptr m = message::from_publish(topic, p.payload, p.qos, p.retain, p.props, now);
