@@ -71,32 +71,37 @@ broker_options options_from(std::uint8_t a, std::uint8_t b) {
 // The client side of one connection.
 struct client {
   bool open = false;
-  std::vector<std::uint8_t> first;  // the start of what it sent, for its protocol level
+  std::vector<std::uint8_t> sent;  // what it sent, for the level of its CONNECT
   std::vector<std::uint8_t> received;
   bool got_connack = false;
   bool got_disconnect = false;
 
   void reset() {
-    first.clear();
+    sent.clear();
     received.clear();
     got_connack = false;
     got_disconnect = false;
   }
 
-  // The level its CONNECT names (as the broker reads it), 4 when there is none.
-  protocol_version version() const {
-    const auto& b = first;
-    if (b.empty() || (b[0] >> 4) != 1) return protocol_version::v311;
+  // The level whose packets the client reads: its CONNECT's. A CONNECT of an unknown
+  // level is answered in the 3.1.1 form [MQTT-3.1.2-2], and a malformed one whose
+  // level byte says 5 in the 5.0 form; the decoder (with the broker's size limit)
+  // tells which case this is.
+  protocol_version version(std::uint32_t max_packet_size) const {
+    decoder d({.max_packet_size = max_packet_size});
+    std::vector<packet> got;
+    const error err = d.push(sent, got);
+    if (!got.empty() && std::holds_alternative<connect_packet>(got.front())) {
+      return std::get<connect_packet>(got.front()).version;
+    }
+    if (err.code == reason_code::unsupported_protocol_version) return protocol_version::v311;
+    const auto& b = sent;
     std::size_t i = 1;
     while (i < b.size() && i <= 4 && (b[i] & 0x80)) ++i;
-    ++i;
+    ++i;  // past the Remaining Length
     if (i + 2 > b.size()) return protocol_version::v311;
     const std::size_t level_at = i + 2 + static_cast<std::size_t>(b[i] << 8 | b[i + 1]);
-    if (level_at >= b.size()) return protocol_version::v311;
-    const auto level = b[level_at] & 0x7F;
-    if (level == 3) return protocol_version::v31;
-    if (level == 5) return protocol_version::v5;
-    return protocol_version::v311;
+    return level_at < b.size() && (b[level_at] & 0x7F) == 5 ? protocol_version::v5 : protocol_version::v311;
   }
 };
 
@@ -106,7 +111,10 @@ struct driver {
   client clients[3];
   std::vector<request> requests;
 
-  explicit driver(broker_options o) : b(std::move(o)) { take(b.tick(now), -1); }
+  explicit driver(broker_options o) : b(std::move(o)), max_packet_size(b.options().max_packet_size) {
+    take(b.tick(now), -1);
+  }
+  std::uint32_t max_packet_size;
 
   // `opened`: the connection the call opened (on_open, or on_bytes of a closed one).
   void take(const batch& out, int opened) {
@@ -117,7 +125,7 @@ struct driver {
       if (!c.open && static_cast<int>(s.conn) != opened) fail("a send to a closed connection");
       if (std::size_t{s.offset} + s.length > out.bytes.size()) fail("a send outside the batch's bytes");
       c.received.assign(out.bytes.begin() + s.offset, out.bytes.begin() + s.offset + s.length);
-      decoder d({.version = c.version()});
+      decoder d({.version = c.version(max_packet_size)});
       std::vector<packet> got;
       if (const error& err = d.push(c.received, got)) fail("the broker sent a packet a client cannot read:", err.reason);
       if (d.buffered() != 0) fail("the broker sent part of a packet");
@@ -160,7 +168,7 @@ struct driver {
       c.open = true;
       opened = static_cast<int>(id);
     }
-    for (std::size_t i = 0; i < chunk.size() && c.first.size() < 64; ++i) c.first.push_back(chunk[i]);
+    c.sent.insert(c.sent.end(), chunk.begin(), chunk.end());
     take(b.on_bytes(id, chunk, now), opened);
   }
 
