@@ -62,6 +62,27 @@ TEST_CASE("max_connections: the next CONNECT gets 0x97 Quota Exceeded, return co
   }
 }
 
+TEST_CASE("max_connections holds for CONNECTs that wait for the authenticate hook at the same time", "[broker]") {
+  broker_options o;
+  o.max_connections = 1;
+  o.hook_authenticate = true;
+  broker_harness h(o);
+  connect_packet p{};
+  p.version = v5;
+  p.client_id = "a";
+  const auto a = h.open_with(p);
+  p.client_id = "b";
+  const auto b = h.open_with(p);
+  const auto ra = h.next_request();
+  const auto rb = h.next_request();
+  h.answer(ra.id, reason_code::success);
+  h.answer(rb.id, reason_code::success);
+  CHECK(h.expect<connack_packet>(a).code == reason_code::success);
+  CHECK(h.expect<connack_packet>(b).code == reason_code::quota_exceeded);
+  CHECK(h.is_closed(b));
+  CHECK(h.b.stats().clients_connected == 1);
+}
+
 // ---- $SYS --------------------------------------------------------------------------
 
 TEST_CASE("$SYS statistics are published every sys_interval seconds, with sensible values", "[broker]") {

@@ -58,11 +58,6 @@ void broker::state::on_connect(connection& c, const connect_packet& p, std::uint
     if (!v5) return refuse_connect(c, reason_code::client_identifier_not_valid, now);
     ci.keep_alive = max_ka;
   }
-  if (options.max_connections && stats.clients_connected >= options.max_connections) {
-    // A takeover replaces a connection, so it does not count against the limit.
-    const auto same = sessions.find(ci.client_id);
-    if (same == sessions.end() || !same->second->conn) return refuse_connect(c, reason_code::quota_exceeded, now);
-  }
   if (p.will) {
     const will_message& w = *p.will;
     if (v5 && static_cast<std::uint8_t>(w.qos) > static_cast<std::uint8_t>(options.maximum_qos)) {
@@ -201,6 +196,12 @@ void broker::state::end_session(session& s, std::uint64_t now) {
 }
 
 void broker::state::accept_connect(connection& c, std::uint64_t now) {
+  if (options.max_connections && stats.clients_connected >= options.max_connections) {
+    // Checked here, when the connection would count: CONNECTs can wait for hooks side by
+    // side. A takeover replaces a connection, so it is let in.
+    const auto same = sessions.find(c.connecting->client_id);
+    if (same == sessions.end() || !same->second->conn) return refuse_connect(c, reason_code::quota_exceeded, now);
+  }
   std::unique_ptr<connect_info> info = std::move(c.connecting);
   connect_info& ci = *info;
   const bool v5 = c.version == protocol_version::v5;
