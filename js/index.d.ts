@@ -305,7 +305,7 @@ export interface BrokerOptions {
   receiveMaximum?: number;
   /** QoS 1/2 messages in flight to one client. Default 100. */
   maxInflight?: number;
-  /** Messages queued per session (offline, or beyond the in-flight window). Default 1000. */
+  /** Messages queued per session (offline, or beyond the in-flight window). Default 10000. */
   maxQueued?: number;
   /** Topic aliases a 5.0 client may use. Default 10; 0 for none. */
   topicAliasMaximum?: number;

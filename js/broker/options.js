@@ -9,7 +9,7 @@ export const NUMBER_OPTIONS = {
   maxPacketSize: [16 * 1024 * 1024, 64, 268435460],
   receiveMaximum: [100, 1, UINT16],
   maxInflight: [100, 1, UINT16],
-  maxQueued: [1000, 0, UINT32],
+  maxQueued: [10000, 0, UINT32],
   topicAliasMaximum: [10, 0, UINT16],
   maxKeepalive: [0, 0, UINT16],
   maximumQos: [2, 0, 2],

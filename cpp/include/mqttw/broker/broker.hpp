@@ -46,7 +46,7 @@ struct broker_options {
   std::uint16_t max_inflight = 100;
   // Messages queued per session, while offline or beyond the in-flight window. Past
   // it, new messages for that session are dropped (and counted).
-  std::uint32_t max_queued = 1000;
+  std::uint32_t max_queued = 10000;
   // Topic aliases a client may use towards the broker (0 = none), advertised.
   std::uint16_t topic_alias_maximum = 10;
   // When non-zero, a client asking for a longer keepalive (or none) is told this one
