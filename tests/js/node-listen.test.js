@@ -2,32 +2,20 @@
 // port 0, the WebSocket subprotocol, bytes split over and shared by frames, text frames,
 // transport.close() flushing before it ends, close() destroying what is open (each
 // connection's closed() exactly once), the in-use error, and the key/cert checks.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import tls from 'node:tls';
 import http from 'node:http';
 import { once } from 'node:events';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import WebSocket from 'ws';
 import { listen } from '../../js/node/listen.js';
+import { certificate } from './test-certificate.js';
 
 // A throwaway self-signed certificate for localhost, made by openssl.
-const certDir = mkdtempSync(join(tmpdir(), 'mqttw-listen-'));
-let pem = null;
-let noOpenssl = false;
-try {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-days', '1', '-subj', '/CN=localhost', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem')],
-  { stdio: 'pipe' });
-  pem = { key: readFileSync(join(certDir, 'key.pem')), cert: readFileSync(join(certDir, 'cert.pem')) };
-} catch (err) {
-  noOpenssl = `openssl could not make a test certificate (${err.code ?? err.message})`;
-}
-after(() => rmSync(certDir, { recursive: true, force: true }));
+const made = certificate();
+const pem = made.pem ?? null;
+const noOpenssl = made.missing ?? false;
 
 // The fake broker: echoes every chunk and records what it saw.
 function echoBroker(onReceive) {
