@@ -41,7 +41,7 @@ TEST_CASE("properties: not in 3.1.1, not in this packet, not twice, not out of r
                          .props = {property::integer(property_id::topic_alias, 1), property::integer(property_id::topic_alias, 2)}},
           v5, reason_code::protocol_error);
   refuses(publish_packet{.topic = "a", .props = {property::integer(property_id::topic_alias, 0)}}, v5,
-          reason_code::protocol_error);
+          reason_code::topic_alias_invalid);
   refuses(publish_packet{.topic = "a", .props = {property::integer(property_id::topic_alias, 70000)}}, v5,
           reason_code::malformed_packet);  // does not fit two bytes
   refuses(publish_packet{.topic = "a", .props = {property::integer(property_id::payload_format_indicator, 300)}}, v5,

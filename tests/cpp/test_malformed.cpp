@@ -64,7 +64,7 @@ TEST_CASE("PUBLISH: QoS 3, DUP on QoS 0, packet id 0, topics") {
       {"[MQTT-3.3.2-2] '#' in a topic name", v5, "30 06 00 03 61 2f 23 00", protocol},
       {"[MQTT-4.7.3-1] empty topic name in 3.1.1", v311, "30 02 00 00", protocol},
       {"empty topic name without a Topic Alias in 5.0 (section 3.3.2.1)", v5, "30 03 00 00 00", protocol},
-      {"[MQTT-3.3.2-8] Topic Alias 0", v5, "30 07 00 01 61 03 23 00 00", protocol},
+      {"[MQTT-3.3.2-8] Topic Alias 0", v5, "30 07 00 01 61 03 23 00 00", reason_code::topic_alias_invalid},
       {"packet id missing on QoS 1", v311, "32 03 00 01 61", malformed},
       {"topic length overruns the packet", v311, "30 03 00 05 61", malformed},
       {"5.0 PUBLISH without its property length", v5, "30 03 00 01 61", malformed},
@@ -175,7 +175,7 @@ TEST_CASE("lengths that overrun, packets that end early, trailing bytes") {
 
 TEST_CASE("CONNECT: protocol name and level, flags") {
   check_table({
-      {"[MQTT-3.1.2-1] protocol name MQTX", v311, "10 0c 00 04 4d 51 54 58 04 02 00 00 00 00", malformed},
+      {"[MQTT-3.1.2-1] protocol name MQTX", v311, "10 0c 00 04 4d 51 54 58 04 02 00 00 00 00", reason_code::unsupported_protocol_version},
       {"[MQTT-3.1.2-2] unsupported level 6", v311, "10 0c 00 04 4d 51 54 54 06 02 00 00 00 00", reason_code::unsupported_protocol_version},
       {"[MQTT-3.1.2-2] MQTT with level 3", v311, "10 0c 00 04 4d 51 54 54 03 02 00 00 00 00", reason_code::unsupported_protocol_version},
       {"[MQTT-3.1.2-2] MQIsdp with level 4", v311, "10 0e 00 06 4d 51 49 73 64 70 04 02 00 00 00 00", reason_code::unsupported_protocol_version},

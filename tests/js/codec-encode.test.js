@@ -74,7 +74,7 @@ const REFUSALS = [
   [{ cmd: 'publish', topic: 'a\u0000', payload: '' }, 4, 0x81, /U\+0000/],
   [{ cmd: 'publish', topic: 'a'.repeat(65536), payload: '' }, 4, 0x81, /longer than 65,535 bytes/],
   [{ cmd: 'publish', topic: 'a', payload: '', properties: { contentType: 'x' } }, 4, 0x82, /properties exists only in MQTT 5\.0/],
-  [{ cmd: 'publish', topic: 'a', payload: '', properties: { topicAlias: 0 } }, 5, 0x82, /Topic Alias is 0/],
+  [{ cmd: 'publish', topic: 'a', payload: '', properties: { topicAlias: 0 } }, 5, 0x94, /Topic Alias is 0/],
   [{ cmd: 'publish', topic: 'a', payload: '', properties: { topicAlias: 65536 } }, 5, 0x81, /topicAlias must be an integer from 0 to 65535/],
   [{ cmd: 'publish', topic: 'a', payload: '', properties: { payloadFormatIndicator: 2 } }, 5, 0x82, /must be 0 or 1/],
   [{ cmd: 'publish', topic: 'a', payload: '', properties: { subscriptionIdentifier: 268435456 } }, 5, 0x81, /268435455/],

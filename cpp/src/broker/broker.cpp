@@ -328,11 +328,13 @@ static std::uint8_t sniff_connect_level(const std::vector<std::uint8_t>& b) {
 void broker::state::input_error(connection& c, const error& err, std::uint64_t now) {
   if (c.phase == conn_phase::awaiting_connect) {
     const bool first_is_connect = !c.first_bytes.empty() && (c.first_bytes[0] >> 4) == 1;
-    if (first_is_connect && err.code == reason_code::unsupported_protocol_version) {
+    const bool says_v5 = first_is_connect && sniff_connect_level(c.first_bytes) == 5;
+    if (first_is_connect && err.code == reason_code::unsupported_protocol_version && !says_v5) {
       // [MQTT-3.1.2-2]: answer in the 3.1.1 form (return code 1), which every level can read.
+      // A level-5 CONNECT with another protocol name gets the 5.0 form, 0x84, below.
       c.version = protocol_version::v311;
       send(c, connack_packet{false, reason_code::unsupported_protocol_version, {}});
-    } else if (first_is_connect && sniff_connect_level(c.first_bytes) == 5) {
+    } else if (says_v5) {
       c.version = protocol_version::v5;
       send(c, connack_packet{false, err.code, {}});  // [MQTT-3.1.4-1]
     }

@@ -109,7 +109,9 @@ void packet_parser::read(connect_packet& p) {
   std::uint8_t level = 0;
   if (!r_.string(name, "protocol name") || !r_.u8(level, "protocol level")) return;
   if (name != "MQTT" && name != "MQIsdp") {
-    r_.fail("protocol name is neither \"MQTT\" nor \"MQIsdp\" [MQTT-3.1.2-1]");
+    // A protocol this codec does not speak: 5.0 answers it with CONNACK 0x84 (section 3.1.2.1).
+    error_ = make_error(reason_code::unsupported_protocol_version,
+                        "CONNECT: protocol name is neither \"MQTT\" nor \"MQIsdp\" [MQTT-3.1.2-1]");
     return;
   }
   p.bridge = (level & 0x80) != 0;

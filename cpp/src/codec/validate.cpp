@@ -179,7 +179,8 @@ error checker::property_value(const property& prop, const property_info& info) c
       if (prop.number == 0) return fail(reason_code::protocol_error, name, " is 0");
       break;
     case property_id::topic_alias:
-      if (prop.number == 0) return fail(reason_code::protocol_error, name, " is 0 [MQTT-3.3.2-8]");
+      // Section 3.3.4 names the reason: DISCONNECT 0x94 Topic Alias invalid.
+      if (prop.number == 0) return fail(reason_code::topic_alias_invalid, name, " is 0 [MQTT-3.3.2-8]");
       break;
     case property_id::response_topic:
       if (const char* problem = topic_name_problem(prop.text)) {
