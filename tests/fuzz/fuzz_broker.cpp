@@ -83,18 +83,17 @@ struct client {
     got_disconnect = false;
   }
 
-  // The level whose packets the client reads: its CONNECT's. A CONNECT of an unknown
-  // level is answered in the 3.1.1 form [MQTT-3.1.2-2], and a malformed one whose
-  // level byte says 5 in the 5.0 form; the decoder (with the broker's size limit)
-  // tells which case this is.
+  // The level whose packets the client reads: its CONNECT's, as the decoder (with the
+  // broker's size limit) reads it. A CONNECT the broker refuses before knowing it is
+  // answered in the 5.0 form when its level byte says 5, otherwise in the 3.1.1 form,
+  // which every level reads [MQTT-3.1.2-2].
   protocol_version version(std::uint32_t max_packet_size) const {
     decoder d({.max_packet_size = max_packet_size});
     std::vector<packet> got;
-    const error err = d.push(sent, got);
+    (void)d.push(sent, got);
     if (!got.empty() && std::holds_alternative<connect_packet>(got.front())) {
       return std::get<connect_packet>(got.front()).version;
     }
-    if (err.code == reason_code::unsupported_protocol_version) return protocol_version::v311;
     const auto& b = sent;
     std::size_t i = 1;
     while (i < b.size() && i <= 4 && (b[i] & 0x80)) ++i;

@@ -196,4 +196,8 @@ broker['bad-input'] = brokerSeed(0, 0, [
   step.bytes(1, new Uint8Array([0x36, 0x06, 0x00, 0x01, 0x74, 0x00, 0x01, 0x78])),
   step.bytes(2, new Uint8Array([0x47, 0x45, 0x54, 0x20])),
 ]);
+// A CONNECT of "MQIsdp" at level 5, which the oracle once read at the wrong level.
+broker['regress-mqisdp-level-5'] = new Uint8Array(Buffer.from(
+  '00000011100f00064d5149736470050000000273310110100e00045051545404000273330273' +
+  '32fc0211100fd800044d515454027334f2', 'hex'));
 await writeAll('broker', broker);
