@@ -85,8 +85,9 @@ struct client {
 
   // The level whose packets the client reads: its CONNECT's, as the decoder (with the
   // broker's size limit) reads it. A CONNECT the broker refuses before knowing it is
-  // answered in the 5.0 form when its level byte says 5, otherwise in the 3.1.1 form,
-  // which every level reads [MQTT-3.1.2-2].
+  // answered in the 5.0 form when a level byte of 5 is within the first 16 bytes (the
+  // broker looks no further: "MQTT" and "MQIsdp" put it at byte 8 to 13), otherwise in
+  // the 3.1.1 form, which every level reads [MQTT-3.1.2-2].
   protocol_version version(std::uint32_t max_packet_size) const {
     decoder d({.max_packet_size = max_packet_size});
     std::vector<packet> got;
@@ -94,7 +95,8 @@ struct client {
     if (!got.empty() && std::holds_alternative<connect_packet>(got.front())) {
       return std::get<connect_packet>(got.front()).version;
     }
-    const auto& b = sent;
+    const auto head = static_cast<std::ptrdiff_t>(std::min<std::size_t>(16, sent.size()));
+    const std::vector<std::uint8_t> b(sent.begin(), sent.begin() + head);
     std::size_t i = 1;
     while (i < b.size() && i <= 4 && (b[i] & 0x80)) ++i;
     ++i;  // past the Remaining Length

@@ -200,4 +200,9 @@ broker['bad-input'] = brokerSeed(0, 0, [
 broker['regress-mqisdp-level-5'] = new Uint8Array(Buffer.from(
   '00000011100f00064d5149736470050000000273310110100e00045051545404000273330273' +
   '32fc0211100fd800044d515454027334f2', 'hex'));
+// A level-5 CONNECT whose long protocol name puts the level byte past the 16 bytes the
+// broker reads it from (answered in the 3.1.1 form), found the same way.
+broker['regress-long-protocol-name'] = new Uint8Array(Buffer.from(
+  '00000000' + '0011100f00044d5127540402000000036f6c64' +
+  '011a1018001110eda0800f00044d5154e900044d5154d40502000008', 'hex'));
 await writeAll('broker', broker);
