@@ -319,7 +319,7 @@ export interface BrokerOptions {
   maxTopicLevels?: number;
   /** Subscriptions per session. Default 0: no limit. */
   maxSubscriptions?: number;
-  /** Milliseconds a new connection has to send CONNECT. Default 30000; 0: forever. */
+  /** Milliseconds from accepting a connection to its CONNACK (CONNECT, hooks, AUTH exchange); later, it is closed. Default 30000; 0: never. */
   connectTimeout?: number;
   /** Seconds between $SYS/broker/... updates. Default 10; 0: none. */
   sysInterval?: number;

@@ -217,7 +217,7 @@ std::uint16_t broker::state::next_packet_id(session& s) {
 bool broker::state::send_publish(connection& c, const delivery& d, bool dup, std::uint16_t packet_id,
                                  std::uint64_t now) {
   const message& m = *d.msg;
-  if (!dup && m.expires_at && now >= m.expires_at) {
+  if (!dup && m.expires_at && now > m.expires_at) {  // an interval of 0 still reaches who is online now
     ++stats.messages_dropped;
     return false;
   }
