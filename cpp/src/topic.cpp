@@ -111,4 +111,18 @@ bool split_shared_filter(std::string_view filter, shared_filter& out) {
 
 bool has_wildcard(std::string_view filter) { return contains_wildcard(filter); }
 
+std::size_t topic_levels(std::string_view topic) {
+  std::size_t levels = 1;
+  for (const char c : topic) levels += c == '/';
+  return levels;
+}
+
+std::string_view take_topic_level(std::string_view& rest, bool& last) {
+  const auto slash = rest.find('/');
+  last = slash == std::string_view::npos;
+  const std::string_view level = rest.substr(0, slash);
+  rest = last ? std::string_view{} : rest.substr(slash + 1);
+  return level;
+}
+
 }  // namespace mqttw

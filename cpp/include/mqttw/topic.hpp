@@ -3,6 +3,7 @@
 // These checks assume the text is already valid MQTT UTF-8 (see utf8.hpp).
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace mqttw {
@@ -38,5 +39,12 @@ bool split_shared_filter(std::string_view filter, shared_filter& out);
 
 // True when `filter` contains '+' or '#'.
 bool has_wildcard(std::string_view filter);
+
+// Number of levels of a topic name or filter: one more than its '/' count.
+std::size_t topic_levels(std::string_view topic);
+
+// Takes the first level off `rest` ("a/b" gives "a" and leaves "b"). `last` says
+// whether it was the last level; then `rest` is left empty.
+std::string_view take_topic_level(std::string_view& rest, bool& last);
 
 }  // namespace mqttw

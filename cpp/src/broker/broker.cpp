@@ -55,10 +55,6 @@ packet for_v311(const packet& p) {
 
 }  // namespace
 
-std::size_t topic_levels(std::string_view topic) {
-  return 1 + static_cast<std::size_t>(std::count(topic.begin(), topic.end(), '/'));
-}
-
 broker::state::state(broker_options o) : options(std::move(o)) {}
 
 broker::broker(broker_options options) : state_(std::make_unique<state>(std::move(options))) {}

@@ -4,19 +4,11 @@
 #include <iterator>
 #include <utility>
 
+#include "mqttw/topic.hpp"
+
 namespace mqttw::broker {
 
 namespace {
-
-// Takes the first level off `rest`. `last` says whether it was the last one; then
-// `rest` is left empty.
-std::string_view take_level(std::string_view& rest, bool& last) {
-  const auto slash = rest.find('/');
-  last = slash == std::string_view::npos;
-  const std::string_view level = rest.substr(0, slash);
-  rest = last ? std::string_view{} : rest.substr(slash + 1);
-  return level;
-}
 
 // Lets find() take a string_view without building a std::string.
 struct level_hash {
@@ -50,7 +42,7 @@ struct retained_store::node {
   // `rest` is what is left of the filter; `first` is true at the root.
   void match(std::string_view rest, bool first, const on_message_fn& on_message) const {
     bool last = false;
-    const std::string_view level = take_level(rest, last);
+    const std::string_view level = take_topic_level(rest, last);
     if (level == "#") {
       // '#' matches the parent level too: "a/#" matches "a" (section 4.7.1.2).
       visit_all(first, on_message);
@@ -80,7 +72,7 @@ struct retained_store::node {
   // that leaves empty. Returns the removed message, or null.
   message_ptr erase_below(std::string_view rest) {
     bool last = false;
-    const std::string_view level = take_level(rest, last);
+    const std::string_view level = take_topic_level(rest, last);
     auto it = children.find(level);
     if (it == children.end()) return nullptr;
     message_ptr removed = last ? std::move(it->second->msg) : it->second->erase_below(rest);
@@ -114,7 +106,7 @@ void retained_store::set(message_ptr m) {
   std::string_view rest = m->topic;
   bool last = false;
   while (!last) {
-    const std::string_view level = take_level(rest, last);
+    const std::string_view level = take_topic_level(rest, last);
     auto it = n->children.find(level);
     if (it == n->children.end()) {
       it = n->children.emplace(std::string(level), std::make_unique<node>()).first;

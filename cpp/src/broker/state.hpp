@@ -17,6 +17,7 @@
 #include "mqttw/broker/retained_store.hpp"
 #include "mqttw/broker/topic_tree.hpp"
 #include "mqttw/codec/decoder.hpp"
+#include "mqttw/topic.hpp"
 
 namespace mqttw::broker {
 
@@ -232,7 +233,5 @@ struct broker::state {
   void shutdown_all(std::uint64_t now);
 };
 
-// Number of levels of a topic name or filter: one more than its '/' count.
-std::size_t topic_levels(std::string_view topic);
 
 }  // namespace mqttw::broker

@@ -4,19 +4,11 @@
 
 #include <algorithm>
 
+#include "mqttw/topic.hpp"
+
 namespace mqttw::broker {
 
 namespace {
-
-// Takes the first level off `rest`. `last` says whether it was the last one; then
-// `rest` is left empty.
-std::string_view take_level(std::string_view& rest, bool& last) {
-  const auto slash = rest.find('/');
-  last = slash == std::string_view::npos;
-  const std::string_view level = rest.substr(0, slash);
-  rest = last ? std::string_view{} : rest.substr(slash + 1);
-  return level;
-}
 
 template <class Members>
 auto find_member(Members& members, subscriber_id who) {
@@ -42,7 +34,7 @@ topic_tree::node* topic_tree::find_or_add(std::string_view filter) {
   node* n = root_.get();
   bool last = false;
   while (!last) {
-    const std::string_view level = take_level(filter, last);
+    const std::string_view level = take_topic_level(filter, last);
     node_ptr* slot;
     if (level == "+") {
       slot = &n->plus;
@@ -134,7 +126,7 @@ bool topic_tree::remove_from(node& n, std::string_view rest, bool at_end,
   }
 
   bool last = false;
-  const std::string_view level = take_level(rest, last);
+  const std::string_view level = take_topic_level(rest, last);
   if (level == "+" || level == "#") {
     node_ptr& slot = level == "+" ? n.plus : n.hash;
     if (!slot || !remove_from(*slot, rest, last, group, who)) return false;
