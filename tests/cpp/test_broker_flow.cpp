@@ -427,3 +427,71 @@ TEST_CASE("retain_available = false: advertised, a retained PUBLISH is disconnec
   CHECK(h.expect<connack_packet>(refused).code == reason_code::retain_not_supported);
   CHECK(h.is_closed(refused));
 }
+
+TEST_CASE("a resumed session resends no more than the new connection's Receive Maximum; acks let the rest follow in order [MQTT-3.3.4-9] [MQTT-4.6.0-5]", "[broker]") {
+  broker_harness h;
+  const properties keep{property::integer(property_id::session_expiry_interval, 600)};
+  auto sub = h.connect("s", v5, true, keep);
+  h.subscribe(sub, "r", qos::at_least_once);
+  const auto pub = h.connect("p", v5);
+  for (int i = 0; i < 5; ++i) {
+    h.publish(pub, "r", std::to_string(i), qos::at_least_once, false, static_cast<std::uint16_t>(i + 1));
+  }
+  for (int i = 0; i < 5; ++i) h.expect<publish_packet>(sub);  // sent, never acknowledged
+  h.hang_up(sub);
+
+  properties small = keep;
+  small.push_back(property::integer(property_id::receive_maximum, 2));
+  connect_packet again{};
+  again.version = v5;
+  again.client_id = "s";
+  again.clean_start = false;
+  again.props = small;
+  sub = h.open_with(again);
+  REQUIRE(h.expect<connack_packet>(sub).session_present);
+  std::vector<std::string> got;
+  std::vector<std::uint16_t> ids;
+  while (!h.nothing_for(sub)) {
+    auto& m = h.expect<publish_packet>(sub);
+    CHECK(m.dup);
+    got.push_back(broker_harness::text(m.payload));
+    ids.push_back(m.packet_id);
+  }
+  CHECK(got == std::vector<std::string>{"0", "1"});
+  for (std::size_t k = 0; k < 3; ++k) {
+    h.send(sub, puback_packet{ids[k], reason_code::success, {}});
+    auto& m = h.expect<publish_packet>(sub);  // one acknowledgement, one more resent
+    CHECK(m.dup);
+    got.push_back(broker_harness::text(m.payload));
+    ids.push_back(m.packet_id);
+    CHECK(h.nothing_for(sub));
+  }
+  CHECK(got == std::vector<std::string>{"0", "1", "2", "3", "4"});
+}
+
+TEST_CASE("QoS 2 ids held from an earlier connection do not count against the new connection's Receive Maximum (section 4.9)", "[broker]") {
+  broker_options o;
+  o.receive_maximum = 2;
+  broker_harness h(o);
+  const properties keep{property::integer(property_id::session_expiry_interval, 600)};
+  auto pub = h.connect("p", v5, true, keep);
+  h.publish(pub, "t", "a", qos::exactly_once, false, 1);
+  h.publish(pub, "t", "b", qos::exactly_once, false, 2);
+  h.expect<pubrec_packet>(pub);
+  h.expect<pubrec_packet>(pub);
+  h.hang_up(pub);  // before sending PUBREL: ids 1 and 2 stay with the session
+  connect_packet again{};
+  again.version = v5;
+  again.client_id = "p";
+  again.clean_start = false;
+  again.props = keep;
+  pub = h.open_with(again);
+  REQUIRE(h.expect<connack_packet>(pub).session_present);
+  h.publish(pub, "t", "c", qos::exactly_once, false, 3);
+  h.publish(pub, "t", "d", qos::exactly_once, false, 4);
+  CHECK(h.expect<pubrec_packet>(pub).packet_id == 3);
+  CHECK(h.expect<pubrec_packet>(pub).packet_id == 4);
+  CHECK_FALSE(h.is_closed(pub));
+  h.publish(pub, "t", "e", qos::exactly_once, false, 5);  // a third of this connection's: too many
+  CHECK(h.expect<disconnect_packet>(pub).code == reason_code::receive_maximum_exceeded);
+}

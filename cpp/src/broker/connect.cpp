@@ -270,7 +270,10 @@ void broker::state::accept_connect(connection& c, std::uint64_t now) {
     }
   }
   send(c, ack);
-  if (present) resend_inflight(*s, now);  // [MQTT-4.4.0-1]
+  if (present) {
+    c.carried_qos2 = s->qos2_received;
+    resend_inflight(*s, now);  // [MQTT-4.4.0-1]
+  }
   send_queued(*s, now);
 }
 

@@ -44,7 +44,7 @@ void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t n
   }
   // Only a 5.0 client is told the Receive Maximum; a 3.1.1 client's QoS 2 ids in flight
   // are bounded by the packet id space anyway.
-  if (v5 && p.qos != qos::at_most_once && s.qos2_received.size() + c.unacked_qos1 >= options.receive_maximum) {
+  if (v5 && p.qos != qos::at_most_once && s.qos2_received.size() - c.carried_qos2.size() + c.unacked_qos1 >= options.receive_maximum) {
     return protocol_failure(c, reason_code::receive_maximum_exceeded, "more unacknowledged QoS 1/2 PUBLISH than Receive Maximum [MQTT-3.3.4-7]", now);
   }
   message_ptr m = message::from_publish(topic, p.payload, p.qos, p.retain, p.props, now);
@@ -191,7 +191,7 @@ void broker::state::deliver(session& s, const message_ptr& m, mqttw::qos q, bool
     if (s.conn) send_publish(*s.conn, d, false, 0, now);  // QoS 0 is not kept for an offline session
     return;
   }
-  if (s.conn && s.queue.empty() && s.inflight.size() < inflight_window(s)) {
+  if (s.conn && s.queue.empty() && s.unsent == 0 && s.inflight.size() < inflight_window(s)) {
     const std::uint16_t id = next_packet_id(s);
     if (send_publish(*s.conn, d, false, id, now)) s.inflight.emplace(id, inflight_message{std::move(d), false, s.sends++});
     return;
@@ -244,10 +244,21 @@ bool broker::state::send_publish(connection& c, const delivery& d, bool dup, std
   return true;
 }
 
-// Moves queued messages into flight while the window has room.
+// Moves what waits into flight while the window has room: first the resumed messages not
+// resent yet, in their first-send order, then the queue.
 void broker::state::send_queued(session& s, std::uint64_t now) {
   if (!s.conn) return;
-  while (!s.queue.empty() && s.inflight.size() < inflight_window(s)) {
+  const std::size_t window = inflight_window(s);
+  while (s.unsent && s.inflight.size() - s.unsent < window) {
+    auto next = s.inflight.end();
+    for (auto it = s.inflight.begin(); it != s.inflight.end(); ++it) {
+      if (it->second.unsent && (next == s.inflight.end() || it->second.sent < next->second.sent)) next = it;
+    }
+    next->second.unsent = false;
+    --s.unsent;
+    resend(s, next, now);
+  }
+  while (s.unsent == 0 && !s.queue.empty() && s.inflight.size() < window) {
     delivery d = std::move(s.queue.front());
     s.queue.pop_front();
     if (d.qos == qos::at_most_once) {
@@ -259,18 +270,41 @@ void broker::state::send_queued(session& s, std::uint64_t now) {
   }
 }
 
+// Resends one in-flight entry: PUBREL when PUBREC came, else the PUBLISH with DUP
+// [MQTT-3.3.1-1]. False when it was dropped, being now too large for the client (as if
+// it was sent [MQTT-3.1.2-25]).
+bool broker::state::resend(session& s, std::map<std::uint16_t, inflight_message>::iterator it, std::uint64_t now) {
+  if (it->second.released) {
+    send(*s.conn, pubrel_packet{it->first, reason_code::success, {}});
+    return true;
+  }
+  if (send_publish(*s.conn, it->second.what, true, it->first, now)) return true;
+  erase_inflight(s, it);
+  return false;
+}
+
+void broker::state::erase_inflight(session& s, std::map<std::uint16_t, inflight_message>::iterator it) {
+  if (it->second.unsent) --s.unsent;
+  s.inflight.erase(it);
+}
+
 // Resends what is in flight, in the order it was first sent [MQTT-4.6.0-5] (packet ids
-// wrap, so the map's order is not that order).
+// wrap, so the map's order is not that order), as far as the new connection's Receive
+// Maximum allows [MQTT-3.3.4-9]; the rest follows as acknowledgements make room.
 void broker::state::resend_inflight(session& s, std::uint64_t now) {
   std::vector<std::map<std::uint16_t, inflight_message>::iterator> order;
   order.reserve(s.inflight.size());
   for (auto it = s.inflight.begin(); it != s.inflight.end(); ++it) order.push_back(it);
   std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a->second.sent < b->second.sent; });
+  const std::size_t window = inflight_window(s);
+  std::size_t resent = 0;
+  s.unsent = 0;
   for (const auto& it : order) {
-    if (it->second.released) {
-      send(*s.conn, pubrel_packet{it->first, reason_code::success, {}});
-    } else if (!send_publish(*s.conn, it->second.what, true, it->first, now)) {  // DUP [MQTT-3.3.1-1]
-      s.inflight.erase(it);  // now too large for the client: as if it was sent [MQTT-3.1.2-25]
+    it->second.unsent = resent >= window;
+    if (it->second.unsent) {
+      ++s.unsent;
+    } else if (resend(s, it, now)) {
+      ++resent;
     }
   }
 }
@@ -281,7 +315,7 @@ void broker::state::on_puback(connection& c, const puback_packet& p, std::uint64
   session& s = *c.sess;
   auto it = s.inflight.find(p.packet_id);
   if (it == s.inflight.end() || it->second.what.qos != qos::at_least_once) return;  // unknown: ignored
-  s.inflight.erase(it);
+  erase_inflight(s, it);
   send_queued(s, now);
 }
 
@@ -293,17 +327,22 @@ void broker::state::on_pubrec(connection& c, const pubrec_packet& p, std::uint64
     return;
   }
   if (static_cast<std::uint8_t>(p.code) >= 0x80) {  // the client refused it: the exchange ends
-    s.inflight.erase(it);
+    erase_inflight(s, it);
     send_queued(s, now);
     return;
   }
   it->second.released = true;
   it->second.what.msg = nullptr;  // only the packet id is needed now
+  if (it->second.unsent) {  // the client had it from the last connection: PUBREL goes now
+    it->second.unsent = false;
+    --s.unsent;
+  }
   send(c, pubrel_packet{p.packet_id, reason_code::success, {}});  // [MQTT-4.3.3-4]
 }
 
 void broker::state::on_pubrel(connection& c, const pubrel_packet& p, std::uint64_t) {
   const bool known = c.sess->qos2_received.erase(p.packet_id) != 0;
+  c.carried_qos2.erase(p.packet_id);
   send(c, pubcomp_packet{p.packet_id, known ? reason_code::success : reason_code::packet_identifier_not_found, {}});
 }
 
@@ -311,7 +350,7 @@ void broker::state::on_pubcomp(connection& c, const pubcomp_packet& p, std::uint
   session& s = *c.sess;
   auto it = s.inflight.find(p.packet_id);
   if (it == s.inflight.end() || !it->second.released) return;
-  s.inflight.erase(it);
+  erase_inflight(s, it);
   send_queued(s, now);
 }
 

@@ -37,6 +37,7 @@ struct inflight_message {
   delivery what;
   bool released = false;    // QoS 2: PUBREC came and PUBREL went; PUBCOMP awaited
   std::uint64_t sent = 0;   // the session's count of first sends: resends keep that order
+  bool unsent = false;      // resumed but not resent yet: beyond the new connection's window
 };
 
 struct session {
@@ -49,6 +50,7 @@ struct session {
   std::map<std::string, subscription_options, std::less<>> subscriptions;  // filter as sent
   std::map<std::uint16_t, inflight_message> inflight;  // by packet id, which wraps: see inflight_message::sent
   std::uint64_t sends = 0;                             // first sends of QoS 1/2 messages so far
+  std::size_t unsent = 0;                              // in-flight entries marked unsent
   std::deque<delivery> queue;
   std::uint16_t last_packet_id = 0;
   std::unordered_set<std::uint16_t> qos2_received;  // PUBREL awaited [MQTT-4.3.3-10]
@@ -96,6 +98,9 @@ struct connection {
   bool problem_information = true;
   std::vector<std::string> aliases;  // inbound Topic Aliases, index alias - 1
   std::uint32_t unacked_qos1 = 0;    // QoS 1 PUBLISH awaiting an authorization answer
+  // QoS 2 ids the session held from an earlier connection: they do not count against
+  // this connection's Receive Maximum, whose quota starts afresh (section 4.9).
+  std::unordered_set<std::uint16_t> carried_qos2;
   message_ptr will;
   std::uint32_t will_delay = 0;
   std::string auth_method;  // 5.0 enhanced authentication in use
@@ -213,6 +218,8 @@ struct broker::state {
   bool send_publish(connection& c, const delivery& d, bool dup, std::uint16_t packet_id, std::uint64_t now);
   void send_queued(session& s, std::uint64_t now);
   void resend_inflight(session& s, std::uint64_t now);
+  bool resend(session& s, std::map<std::uint16_t, inflight_message>::iterator it, std::uint64_t now);
+  void erase_inflight(session& s, std::map<std::uint16_t, inflight_message>::iterator it);
   std::uint16_t next_packet_id(session& s);
   std::size_t inflight_window(const session& s) const;
   void on_puback(connection& c, const puback_packet& p, std::uint64_t now);
