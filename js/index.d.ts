@@ -323,6 +323,12 @@ export interface BrokerOptions {
   connectTimeout?: number;
   /** Seconds between $SYS/broker/... updates. Default 10; 0: none. */
   sysInterval?: number;
+  /**
+   * Bytes waiting to be written to one connection (a client that does not read) before it
+   * is disconnected and onError is told. Default 64 MiB, or twice maxPacketSize when
+   * that is more; at least maxPacketSize.
+   */
+  maxBufferedBytes?: number;
   /** Text of $SYS/broker/version. */
   versionText?: string;
   /** Default: false refuses with 0x86 (3.1.1: return code 4). */

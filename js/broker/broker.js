@@ -32,7 +32,12 @@ export class Broker {
   constructor(options) {
     this.#options = options;
     this.#core = new BrokerCore(options, {
-      send: (conn, bytes) => this.#transports.get(conn)?.send(bytes),
+      send: (conn, bytes) => {
+        const t = this.#transports.get(conn);
+        if (!t) return;
+        t.send(bytes);
+        if (t.bufferedAmount > this.#options.maxBufferedBytes) this.#cutOff(conn, t);
+      },
       close: (conn) => {
         const t = this.#transports.get(conn);
         this.#transports.delete(conn);
@@ -102,6 +107,18 @@ export class Broker {
         this.#core.onClosed(conn, Date.now());
       },
     };
+  }
+
+  // A client that does not read what it is sent would make the process hold its bytes
+  // without bound: past maxBufferedBytes it is disconnected (its will goes, as for any
+  // connection lost) and the application is told.
+  #cutOff(conn, t) {
+    this.#transports.delete(conn);
+    this.#options.onError(new Error(`mqtt-wasm broker: a client (${t.remoteAddress}) did not read ${t.bufferedAmount} bytes sent to it; ` +
+      `disconnected (maxBufferedBytes is ${this.#options.maxBufferedBytes})`));
+    t.destroy();
+    // The core's batch is being read now: tell it after, not from inside.
+    queueMicrotask(() => { if (!this.#closed) this.#core.onClosed(conn, Date.now()); });
   }
 
   async #ask(r) {

@@ -23,6 +23,7 @@ export class LocalTransport {
         queueMicrotask(() => { if (self.#open) self.onbytes?.(bytes); });
       },
       close() { queueMicrotask(() => self.#end()); },
+      destroy() { queueMicrotask(() => self.#end()); },
     });
   }
 

@@ -25,7 +25,8 @@ export function brokerOptions(given = {}) {
   if (given === null || typeof given !== 'object') {
     throw new TypeError('createBroker: options must be an object');
   }
-  const known = new Set([...Object.keys(NUMBER_OPTIONS), ...HOOKS, 'retainAvailable', 'versionText', 'onError']);
+  const known = new Set([...Object.keys(NUMBER_OPTIONS), ...HOOKS, 'retainAvailable', 'versionText', 'onError',
+    'maxBufferedBytes']);
   for (const key of Object.keys(given)) {
     if (!known.has(key)) throw new TypeError(`createBroker: unknown option "${key}"`);
   }
@@ -46,6 +47,13 @@ export function brokerOptions(given = {}) {
   if (given.retainAvailable !== undefined && typeof given.retainAvailable !== 'boolean') {
     throw new TypeError('createBroker: retainAvailable must be true or false');
   }
+  // Bytes waiting to be written to one connection before it is cut off as too slow: by
+  // default 64 MiB, or twice the largest packet when that is more.
+  const buffered = given.maxBufferedBytes ?? Math.max(64 * 1024 * 1024, 2 * o.maxPacketSize);
+  if (!Number.isInteger(buffered) || buffered < o.maxPacketSize) {
+    throw new RangeError(`createBroker: maxBufferedBytes must be an integer of at least maxPacketSize (${o.maxPacketSize}), not ${String(buffered)}`);
+  }
+  o.maxBufferedBytes = buffered;
   o.retainAvailable = given.retainAvailable ?? true;
   o.versionText = String(given.versionText ?? 'mqtt-wasm');
   o.onError = given.onError ?? ((err) => console.error('mqtt-wasm broker:', err));

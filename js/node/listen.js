@@ -2,7 +2,8 @@
 //
 // The broker hands us one function, attach(transport), and we call it once per accepted
 // connection. The transport is the whole of what the broker sees of a socket:
-//   { send(bytes), close(), remoteAddress, remotePort, kind, bufferedAmount }
+//   { send(bytes), close(), destroy(), remoteAddress, remotePort, kind, bufferedAmount }
+// (close() flushes what was sent first; destroy() drops it).
 // and attach returns { receive(bytes), closed() }: receive is called with each chunk as it
 // arrives (MQTT packets may span chunks or share one; bytes pass through untouched), closed
 // exactly once when the socket is gone, whoever closed it.
@@ -268,6 +269,11 @@ function attachSocket(socket, kind, state) {
       if (socket.destroyed || socket.writableEnded) return;
       socket.write(bytes);
     },
+    // At once, dropping what is not written yet.
+    destroy() {
+      conn.stopped = true;
+      socket.destroy();
+    },
     close() {
       conn.stopped = true;
       if (socket.destroyed) return;
@@ -308,6 +314,10 @@ function attachWebSocket(ws, rawSocket, kind, state) {
       // The close frame goes out after what was sent; ws destroys the socket if the
       // peer does not answer it in time.
       if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(1000);
+    },
+    destroy() {
+      conn.stopped = true;
+      ws.terminate();
     },
   });
 }
