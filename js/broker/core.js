@@ -81,22 +81,24 @@ export class BrokerCore {
     if (bytes.length) M.HEAPU8.set(bytes, this.#inputPtr);
   }
 
-  // Reads the batch at `view` (see batch_view in broker_api.cpp) and hands it out.
+  // Reads the batch at `view` (see batch_view in broker_api.cpp) and hands it out. The
+  // sink may call back into the core, which writes its own batch over this one (and may
+  // grow wasm memory): everything is read out before the sink runs.
   #read(view) {
     const i32 = M.HEAP32;
     const u8 = M.HEAPU8;
     const w = view >> 2;
     const sendCount = i32[w];
+    const sends = [];
     if (sendCount) {
-      const sends = i32[w + 1] >> 2;
+      const base = i32[w + 1] >> 2;
       const bytes = i32[w + 2];
       for (let i = 0; i < sendCount; i++) {
-        const conn = i32[sends + 3 * i];
-        const start = bytes + i32[sends + 3 * i + 1];
-        const length = i32[sends + 3 * i + 2];
+        const start = bytes + i32[base + 3 * i + 1];
+        const length = i32[base + 3 * i + 2];
         const copy = newBytes(length);
         copy.set(u8.subarray(start, start + length));
-        this.#sink.send(conn, copy);
+        sends.push([i32[base + 3 * i], copy]);
       }
     }
     const requestCount = i32[w + 5];
@@ -131,8 +133,7 @@ export class BrokerCore {
     const closed = [];
     for (let i = 0; i < closeCount; i++) closed.push([i32[closes + 2 * i], i32[closes + 2 * i + 1]]);
     const timerAt = (i32[w + 8] >>> 0) + (i32[w + 9] >>> 0) * 2 ** 32;
-    // Everything is read out of wasm memory before the sink runs code that may call
-    // back into the core.
+    for (const [conn, bytes] of sends) this.#sink.send(conn, bytes);
     for (const [conn, reason] of closed) this.#sink.close(conn, reason);
     for (const r of requests) this.#sink.request(r);
     if (timerAt) this.#sink.timer(timerAt);
