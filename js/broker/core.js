@@ -83,7 +83,8 @@ export class BrokerCore {
 
   // Reads the batch at `view` (see batch_view in broker_api.cpp) and hands it out. The
   // sink may call back into the core, which writes its own batch over this one (and may
-  // grow wasm memory): everything is read out before the sink runs.
+  // grow wasm memory): everything is read out before the sink runs. The timer goes
+  // first, so that one a nested call asks for comes after it and wins, as the core means.
   #read(view) {
     const i32 = M.HEAP32;
     const u8 = M.HEAPU8;
@@ -133,9 +134,9 @@ export class BrokerCore {
     const closed = [];
     for (let i = 0; i < closeCount; i++) closed.push([i32[closes + 2 * i], i32[closes + 2 * i + 1]]);
     const timerAt = (i32[w + 8] >>> 0) + (i32[w + 9] >>> 0) * 2 ** 32;
+    if (timerAt) this.#sink.timer(timerAt);
     for (const [conn, bytes] of sends) this.#sink.send(conn, bytes);
     for (const [conn, reason] of closed) this.#sink.close(conn, reason);
     for (const r of requests) this.#sink.request(r);
-    if (timerAt) this.#sink.timer(timerAt);
   }
 }

@@ -52,3 +52,26 @@ test('a sink that calls the core from send() still gets every send of the outer 
   assert.deepEqual(packets(sent.get(3)), [`big ${'x'.repeat(4096)}`]);
   core.free();
 });
+
+test('a timer asked for by a nested call is not replaced by the outer batch\'s later one', () => {
+  let core;
+  let timerAt = 0;
+  let nested = false;
+  core = new BrokerCore(brokerOptions({ sysInterval: 0, connectTimeout: 30000, authenticate: () => true }), {
+    send() {},
+    close() {},
+    request() {
+      // An application hook that runs synchronously and ends up calling the core.
+      if (nested) return;
+      nested = true;
+      core.onOpen(2, 0);  // its CONNECT deadline, 30000, is the earliest now
+    },
+    timer(at) { timerAt = at; },
+  });
+  // No onOpen: this batch both asks for a tick at 31000 (the CONNECT deadline) and
+  // carries the authenticate request whose sink makes the nested call.
+  core.onBytes(1, connect('c1'), 1000);
+  assert.ok(nested);
+  assert.equal(timerAt, 30000, 'the earliest deadline is the timer in force');
+  core.free();
+});
