@@ -93,8 +93,7 @@ const batch& broker::on_closed(conn_id conn, std::uint64_t now) {
   auto& s = *state_;
   s.begin_call();
   if (connection* c = s.find(conn)) {
-    s.close(*c, reason_code::unspecified_error, true, now);
-    s.out.closes.pop_back();  // the host knows already
+    s.close(*c, reason_code::unspecified_error, true, now, /*tell_host=*/false);  // the host knows already
   }
   return s.end_call(now);
 }
@@ -417,12 +416,13 @@ void broker::state::protocol_failure(connection& c, reason_code code, std::strin
 }
 
 // Detaches the connection from its session (publishing or parking the will), queues
-// the close event and frees the connection at the end of the call.
-void broker::state::close(connection& c, reason_code reason, bool publish_will, std::uint64_t now) {
+// the close event (unless the host closed it) and frees the connection at the end of
+// the call.
+void broker::state::close(connection& c, reason_code reason, bool publish_will, std::uint64_t now, bool tell_host) {
   if (c.phase == conn_phase::closed) return;
   const bool was_connected = c.phase == conn_phase::connected;
   c.phase = conn_phase::closed;
-  out.closes.push_back({c.id, reason});
+  if (tell_host) out.closes.push_back({c.id, reason});
   for (auto it = requests.begin(); it != requests.end();) {
     it = it->second.conn == c.id ? requests.erase(it) : std::next(it);
   }

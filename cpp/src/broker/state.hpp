@@ -192,7 +192,7 @@ struct broker::state {
   void send_disconnect(connection& c, reason_code code, std::string_view reason);
   // Fails the connection: DISCONNECT with `code` in 5.0, then close. The will goes.
   void protocol_failure(connection& c, reason_code code, std::string_view reason, std::uint64_t now);
-  void close(connection& c, reason_code reason, bool publish_will, std::uint64_t now);
+  void close(connection& c, reason_code reason, bool publish_will, std::uint64_t now, bool tell_host = true);
   void schedule(std::uint64_t at);
   std::uint32_t new_request(request r, pending_request p, connection& c);
 
