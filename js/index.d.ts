@@ -355,6 +355,8 @@ export interface ListenOptions {
   cert?: string | Uint8Array;
   ca?: string | Uint8Array;
   passphrase?: string;
+  /** Milliseconds a closed connection's peer has to close its side before it is cut off. Default 5000. */
+  closeTimeout?: number;
 }
 
 export interface BoundAddress {

@@ -1,6 +1,6 @@
 // The in-memory MQTT broker: 3.1.1 and 5.0 clients at once, sans-I/O.
 //
-// The broker never touches a socket or a clock. The host (js/broker.js, or a test)
+// The broker never touches a socket or a clock. The host (js/broker/broker.js, or a test)
 // numbers each network connection, hands the broker what happens to it, and carries
 // out the batch of events every call returns:
 //
@@ -38,8 +38,9 @@ struct broker_options {
   // The largest packet accepted from a client; bigger ones close the connection with
   // 0x95 Packet Too Large. Advertised in a 5.0 CONNACK.
   std::uint32_t max_packet_size = 16 * 1024 * 1024;
-  // How many QoS 1/2 PUBLISH a client may have unacknowledged towards the broker
-  // (advertised as Receive Maximum; exceeding it closes with 0x93).
+  // How many QoS 1/2 PUBLISH a 5.0 client may have unacknowledged towards the broker
+  // (advertised as Receive Maximum; exceeding it closes with 0x93). 3.1.1 clients are
+  // not told it, and not held to it.
   std::uint16_t receive_maximum = 100;
   // How many QoS 1/2 messages the broker has in flight to one client, further capped by
   // the client's own Receive Maximum. The rest waits in the session's queue.
@@ -50,7 +51,8 @@ struct broker_options {
   // Topic aliases a client may use towards the broker (0 = none), advertised.
   std::uint16_t topic_alias_maximum = 10;
   // When non-zero, a client asking for a longer keepalive (or none) is told this one
-  // (5.0 Server Keep Alive); a 3.1.1 client asking for more is refused.
+  // (5.0 Server Keep Alive); a 3.1.1 client asking for more is refused (return code 2,
+  // Identifier rejected, as Mosquitto answers it).
   std::uint16_t max_keepalive = 0;
   mqttw::qos maximum_qos = qos::exactly_once;
   bool retain_available = true;
