@@ -8,6 +8,7 @@ import { LocalTransport } from './local-transport.js';
 import { isNode } from '../environment.js';
 
 const encoder = new TextEncoder();
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 function dataBytes(data) {
   if (data === undefined || data === null) return undefined;
@@ -136,12 +137,15 @@ export class Broker {
     this.#core.answer(r.id, code, bytes, Date.now());
   }
 
+  // setTimeout waits at most 2^31 - 1 ms (about 24.8 days) and fires at once for longer:
+  // a further deadline (a session expiry, a will delay) gets an early tick, which finds
+  // nothing due and asks again.
   #setTimer(at) {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;
       if (!this.#closed) this.#core.tick(Date.now());
-    }, Math.max(0, at - Date.now()));
+    }, Math.min(MAX_TIMEOUT_MS, Math.max(0, at - Date.now())));
     this.#timer.unref?.();  // Node: the broker's timer alone keeps no process alive
   }
 }
