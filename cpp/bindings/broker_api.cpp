@@ -33,6 +33,10 @@ struct batch_view {
   std::int32_t request_bytes;  // 7: the bytes the requests' fields point into
   std::int32_t timer_low;      // 8: timer_at as two 32-bit halves, 0 for none
   std::int32_t timer_high;     // 9
+  std::int32_t pause_count;    // 10: connections whose reading should stop
+  std::int32_t pauses;         // 11: conn ids
+  std::int32_t resume_count;   // 12: connections to read again
+  std::int32_t resumes;        // 13: conn ids
 };
 
 // One request: id, kind, conn, qos, flags (1 retain, 2 will, 4 reauthenticate,
@@ -96,6 +100,10 @@ struct broker_handle {
     view.request_bytes = address(request_bytes.data());
     view.timer_low = static_cast<std::int32_t>(b.timer_at & 0xFFFFFFFFu);
     view.timer_high = static_cast<std::int32_t>(b.timer_at >> 32);
+    view.pause_count = static_cast<std::int32_t>(b.pause_reading.size());
+    view.pauses = address(b.pause_reading.data());
+    view.resume_count = static_cast<std::int32_t>(b.resume_reading.size());
+    view.resumes = address(b.resume_reading.data());
     return address(&view);
   }
 };

@@ -45,6 +45,10 @@ export class Broker {
         t?.close();
       },
       request: (r) => this.#ask(r),
+      // A connection waiting for a hook holds what arrives; past a limit its socket is
+      // not read until the answers came (transports without pause() keep sending).
+      pauseReading: (conn) => this.#transports.get(conn)?.pause?.(),
+      resumeReading: (conn) => this.#transports.get(conn)?.resume?.(),
       timer: (at) => this.#setTimer(at),
     });
     this.#core.tick(Date.now());

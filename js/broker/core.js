@@ -5,6 +5,7 @@
 //   sink.request(request)    { id, kind, conn, clientId, username, password, topic, qos,
 //                              retain, isWill, reauthenticate, payload, method, data }
 //   sink.timer(atMs)
+//   sink.pauseReading(conn), sink.resumeReading(conn)   backpressure while hooks run
 import { wasmModule as M } from '../wasm/module.js';
 import { newBytes } from '../new-bytes.js';
 
@@ -133,9 +134,14 @@ export class BrokerCore {
     const closes = i32[w + 4] >> 2;
     const closed = [];
     for (let i = 0; i < closeCount; i++) closed.push([i32[closes + 2 * i], i32[closes + 2 * i + 1]]);
+    const ids = (count, ptr) => Array.from(i32.subarray(ptr >> 2, (ptr >> 2) + count));
+    const pauses = i32[w + 10] ? ids(i32[w + 10], i32[w + 11]) : null;
+    const resumes = i32[w + 12] ? ids(i32[w + 12], i32[w + 13]) : null;
     const timerAt = (i32[w + 8] >>> 0) + (i32[w + 9] >>> 0) * 2 ** 32;
     if (timerAt) this.#sink.timer(timerAt);
     for (const [conn, bytes] of sends) this.#sink.send(conn, bytes);
+    if (pauses) for (const conn of pauses) this.#sink.pauseReading(conn);
+    if (resumes) for (const conn of resumes) this.#sink.resumeReading(conn);
     for (const [conn, reason] of closed) this.#sink.close(conn, reason);
     for (const r of requests) this.#sink.request(r);
   }

@@ -2,8 +2,9 @@
 //
 // The broker hands us one function, attach(transport), and we call it once per accepted
 // connection. The transport is the whole of what the broker sees of a socket:
-//   { send(bytes), close(), destroy(), remoteAddress, remotePort, kind, bufferedAmount }
-// (close() flushes what was sent first; destroy() drops it).
+//   { send(bytes), close(), destroy(), pause(), resume(), remoteAddress, remotePort, kind,
+//     bufferedAmount }
+// (close() flushes what was sent first; destroy() drops it; pause() stops reading).
 // and attach returns { receive(bytes), closed() }: receive is called with each chunk as it
 // arrives (MQTT packets may span chunks or share one; bytes pass through untouched), closed
 // exactly once when the socket is gone, whoever closed it.
@@ -274,6 +275,8 @@ function attachSocket(socket, kind, state) {
       conn.stopped = true;
       socket.destroy();
     },
+    pause() { socket.pause(); },
+    resume() { socket.resume(); },
     close() {
       conn.stopped = true;
       if (socket.destroyed) return;
@@ -319,6 +322,8 @@ function attachWebSocket(ws, rawSocket, kind, state) {
       conn.stopped = true;
       ws.terminate();
     },
+    pause() { ws.pause(); },
+    resume() { ws.resume(); },
   });
 }
 

@@ -41,6 +41,7 @@ struct broker_harness {
   conn_id next_id = 1;
   std::map<conn_id, peer> peers;
   std::vector<request> requests;  // the broker's questions, oldest first (see next_request)
+  std::vector<conn_id> paused_reading, resumed_reading;  // backpressure asked for, in order
   std::uint64_t timer_at = 0;
   bool session_present = false;  // of the last CONNACK that connect() read
   std::uint64_t bytes_to_broker = 0, bytes_from_broker = 0;  // on every connection
@@ -193,6 +194,8 @@ struct broker_harness {
       it->second.close_reason = c.reason;
     }
     for (const auto& r : out.requests) requests.push_back(r);
+    paused_reading.insert(paused_reading.end(), out.pause_reading.begin(), out.pause_reading.end());
+    resumed_reading.insert(resumed_reading.end(), out.resume_reading.begin(), out.resume_reading.end());
     if (out.timer_at) timer_at = out.timer_at;
   }
 };

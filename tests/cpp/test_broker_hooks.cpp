@@ -486,3 +486,35 @@ TEST_CASE("AUTH from a client that did not use enhanced authentication is a Prot
   CHECK(h.expect<disconnect_packet>(c).code == reason_code::protocol_error);
   CHECK(h.is_closed(c));
 }
+
+TEST_CASE("a connection waiting for a hook holds at most held_input_limit bytes before it asks the host to stop reading; the answer resumes it, nothing lost", "[broker]") {
+  broker_options o = hooks(false, true);
+  o.held_input_limit = 4096;
+  broker_harness h(o);
+  const auto sub = h.connect("sub", v5);
+  h.subscribe(sub, "t/#");
+  const auto pub = h.connect("pub", v5);
+  h.publish(pub, "t/first", "x", qos::at_most_once);  // asks authorize_publish: pub pauses
+  const auto first = h.next_request();
+  CHECK(h.paused_reading.empty());
+  const std::string payload(100, 'p');
+  for (int i = 0; i < 60; ++i) h.publish(pub, "t/more", payload, qos::at_most_once);  // ~6.6 KB held
+  CHECK(h.paused_reading == std::vector<conn_id>{pub});  // once, when the limit was passed
+  CHECK(h.resumed_reading.empty());
+  h.answer(first.id, reason_code::success);
+  CHECK(h.resumed_reading == std::vector<conn_id>{pub});
+  // The held PUBLISHes are asked about in turn, and each goes through.
+  int delivered = 0;
+  while (!h.requests.empty()) {
+    h.answer(h.next_request().id, reason_code::success);
+    while (!h.nothing_for(sub)) {
+      h.expect<publish_packet>(sub);
+      ++delivered;
+    }
+  }
+  while (!h.nothing_for(sub)) {
+    h.expect<publish_packet>(sub);
+    ++delivered;
+  }
+  CHECK(delivered == 61);
+}

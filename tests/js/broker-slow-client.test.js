@@ -68,3 +68,44 @@ test('a client that does not read is disconnected past maxBufferedBytes; its wil
 test('maxBufferedBytes below maxPacketSize is refused with a clear error', async () => {
   await assert.rejects(createBroker({ maxPacketSize: 1 << 20, maxBufferedBytes: 1000 }), /maxBufferedBytes must be an integer of at least maxPacketSize \(1048576\)/);
 });
+
+test('a client flooding while its hook answer is slow is read again once answered: all of it arrives, in order', async () => {
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  let asked = 0;
+  const broker = await createBroker({
+    sysInterval: 0,
+    authorizePublish: async () => {
+      if (++asked === 1) await gate;  // the first answer takes a while; 3 MB pile up behind it
+      return true;
+    },
+  });
+  const clients = [];
+  try {
+    const { tcp } = await broker.listen({ tcp: 0 });
+    const url = `mqtt://127.0.0.1:${tcp.port}`;
+    const sub = await mqtt.connectAsync(url, { protocolVersion: 5, reconnectPeriod: 0 });
+    clients.push(sub);
+    await sub.subscribeAsync('flow/#');
+    const got = [];
+    sub.on('message', (topic, payload) => got.push(payload.readUInt32BE(0)));
+    const pub = await mqtt.connectAsync(url, { protocolVersion: 5, reconnectPeriod: 0 });
+    clients.push(pub);
+    const n = 3000;
+    for (let i = 0; i < n; i++) {
+      const payload = Buffer.alloc(1024);
+      payload.writeUInt32BE(i, 0);
+      pub.publish('flow/x', payload, { qos: 0 });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(got.length, 0, 'nothing passes before the first answer');
+    release();
+    const until = Date.now() + 15000;
+    while (got.length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(got.length, n);
+    assert.deepEqual(got, Array.from({ length: n }, (_, i) => i));
+  } finally {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await broker.close();
+  }
+});

@@ -82,6 +82,10 @@ const batch& broker::on_bytes(conn_id conn, bytes_view bytes, std::uint64_t now)
     c->last_rx = now;
     if (c->paused()) {
       c->held_raw.insert(c->held_raw.end(), bytes.begin(), bytes.end());
+      if (!c->reading_paused && c->held_raw.size() >= s.options.held_input_limit) {
+        c->reading_paused = true;  // the rest waits in the socket, not here
+        s.out.pause_reading.push_back(conn);
+      }
     } else {
       s.feed(*c, bytes, now);
     }
@@ -300,6 +304,10 @@ void broker::state::resume(connection& c, std::uint64_t now) {
     c.held_error.reset();
     input_error(c, err, now);
     return;
+  }
+  if (c.reading_paused) {
+    c.reading_paused = false;  // what was held is taken now
+    out.resume_reading.push_back(c.id);
   }
   if (!c.held_raw.empty()) {
     std::vector<std::uint8_t> raw = std::move(c.held_raw);

@@ -115,6 +115,7 @@ struct connection {
   std::uint32_t pending_requests = 0;
   std::vector<std::uint8_t> held_packets;
   std::vector<std::uint8_t> held_raw;
+  bool reading_paused = false;  // the host was asked to stop reading (batch::pause_reading)
   std::optional<error> held_error;
   std::vector<std::uint8_t> first_bytes;  // the start of the stream, to tell a CONNECT's level
 

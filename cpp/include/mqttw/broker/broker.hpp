@@ -65,6 +65,9 @@ struct broker_options {
   std::uint32_t connect_timeout_ms = 30'000;
   // Period of the $SYS/broker/... statistics, in seconds (0 = none).
   std::uint32_t sys_interval = 10;
+  // Bytes a connection may hold while it waits for a hook's answer before the batch
+  // asks the host to stop reading it (see batch::pause_reading).
+  std::uint32_t held_input_limit = 1024 * 1024;
   // Which hooks the application provides: each turns on a kind of request.
   bool hook_authenticate = false;
   bool hook_authorize_publish = false;
@@ -122,6 +125,11 @@ struct batch {
   std::vector<request> requests;
   // When non-zero, call tick() at this time (ms). It replaces any earlier request.
   std::uint64_t timer_at = 0;
+  // Backpressure: stop reading these connections' sockets, or read them again. A
+  // connection waiting for a hook's answer holds what arrives meanwhile; past
+  // `held_input_limit` bytes the host should stop reading it until it is resumed.
+  std::vector<conn_id> pause_reading;
+  std::vector<conn_id> resume_reading;
 
   void clear() {
     bytes.clear();
@@ -129,6 +137,8 @@ struct batch {
     closes.clear();
     requests.clear();
     timer_at = 0;
+    pause_reading.clear();
+    resume_reading.clear();
   }
 };
 
