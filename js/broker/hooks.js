@@ -14,11 +14,16 @@ const UNSPECIFIED = 0x80;
 const BAD_CREDENTIALS = 0x86;
 const NOT_AUTHORIZED = 0x87;
 
-function codeOf(result, refusal) {
+// A hook's answer as a reason code: true is 0, false the hook's refusal, a number a
+// refusal code (0x80 and up) or 0; `granted` also lets a QoS (0..2) through.
+function codeOf(result, refusal, granted = false) {
   if (result === true) return SUCCESS;
   if (result === false || result === undefined || result === null) return refusal;
-  if (Number.isInteger(result) && result >= 0 && result <= 255) return result;
-  throw new TypeError(`a hook returned ${String(result)}: expected true, false or a reason code`);
+  if (Number.isInteger(result) && (result === SUCCESS || (result >= 0x80 && result <= 0xff) || (granted && result <= 2))) {
+    return result;
+  }
+  const expected = granted ? 'true, false, a QoS (0, 1, 2) or a reason code from 0x80' : 'true, false or a reason code from 0x80';
+  throw new TypeError(`a hook returned ${String(result)}: expected ${expected}`);
 }
 
 function clientOf(r, address) {
@@ -37,7 +42,7 @@ export async function runHook(options, r, address) {
       }
       case 'authorizeSubscribe': {
         const result = await options.authorizeSubscribe(client, { topic: r.topic, qos: r.qos });
-        return { code: result === true ? r.qos : codeOf(result, NOT_AUTHORIZED) };
+        return { code: result === true ? r.qos : codeOf(result, NOT_AUTHORIZED, true) };
       }
       case 'enhancedAuth': {
         const result = await options.enhancedAuth(client, { method: r.method, data: r.data, reauthenticate: r.reauthenticate });

@@ -117,3 +117,17 @@ test('createBroker refuses bad options with a clear error', async () => {
   await assert.rejects(createBroker({ maxQeued: 5 }), /unknown option "maxQeued"/);
   await assert.rejects(createBroker({ authenticate: 'yes' }), /authenticate must be a function/);
 });
+
+test('a hook answering a code that is no refusal (0x10) is an error: 0x80 and onError, not a CONNACK 0x10', async () => {
+  const errors = [];
+  const broker = await createBroker({ sysInterval: 0, onError: (e) => errors.push(e.message), authenticate: async () => 0x10 });
+  try {
+    const c = localClient(broker);
+    c.send({ cmd: 'connect', protocolVersion: 5, clientId: 'x', clean: true, keepalive: 0 });
+    const connack = await c.next();
+    assert.equal(connack.reasonCode, 0x80);
+    assert.match(errors[0], /a hook returned 16: expected true, false or a reason code from 0x80/);
+  } finally {
+    await broker.close();
+  }
+});
