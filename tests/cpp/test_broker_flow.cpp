@@ -495,3 +495,14 @@ TEST_CASE("QoS 2 ids held from an earlier connection do not count against the ne
   h.publish(pub, "t", "e", qos::exactly_once, false, 5);  // a third of this connection's: too many
   CHECK(h.expect<disconnect_packet>(pub).code == reason_code::receive_maximum_exceeded);
 }
+
+TEST_CASE("a retained message with an expiry asks for a tick of its own, and is gone from the store then", "[broker]") {
+  broker_options o;
+  o.sys_interval = 0;  // no other timer to ride on
+  broker_harness h(o);
+  const auto pub = h.connect("p", v5);
+  h.publish(pub, "r", "soon gone", qos::at_most_once, true, 0, prop(property_id::message_expiry_interval, 2));
+  CHECK(h.b.stats().retained == 1);
+  h.advance(2001);
+  CHECK(h.b.stats().retained == 0);
+}

@@ -299,3 +299,23 @@ TEST_CASE("retained store and topic tree agree with a reference matcher", "[reta
     CHECK(r.ids == expected);
   }
 }
+
+TEST_CASE("next_expiry is the earliest expiry kept, and drop_expired walks only when one is due", "[retained]") {
+  using namespace mqttw::broker;
+  retained_store store;
+  CHECK(store.next_expiry() == 0);
+  const mqttw::properties in_2s{mqttw::property::integer(mqttw::property_id::message_expiry_interval, 2)};
+  const mqttw::properties in_5s{mqttw::property::integer(mqttw::property_id::message_expiry_interval, 5)};
+  const std::uint8_t p[] = {'x'};
+  store.set(message::from_publish("a", p, mqttw::qos::at_most_once, true, in_5s, 1000));
+  store.set(message::from_publish("b", p, mqttw::qos::at_most_once, true, in_2s, 1000));
+  store.set(message::from_publish("c", p, mqttw::qos::at_most_once, true, {}, 1000));
+  CHECK(store.next_expiry() == 3000);
+  CHECK(store.drop_expired(2999) == 0);
+  CHECK(store.drop_expired(3000) == 1);
+  CHECK(store.next_expiry() == 6000);
+  CHECK(store.size() == 2);
+  CHECK(store.drop_expired(6000) == 1);
+  CHECK(store.next_expiry() == 0);
+  CHECK(store.size() == 1);
+}

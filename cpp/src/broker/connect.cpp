@@ -187,7 +187,7 @@ session& broker::state::new_session(const std::string& client_id) {
 }
 
 void broker::state::end_session(session& s, std::uint64_t now) {
-  if (s.parked_will) publish_internal(s.parked_will, now);  // the session ends first [MQTT-3.1.3-9]
+  if (s.parked_will) publish_internal(s.parked_will, nullptr, now);  // the session ends first [MQTT-3.1.3-9]
   remove_subscriptions(s);
   session_by_id[s.id] = nullptr;
   free_session_ids.push_back(s.id);

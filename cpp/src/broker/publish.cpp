@@ -75,17 +75,7 @@ void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t n
 // (send writes the 3.1.1 form).
 void broker::state::accept_publish(connection& c, const message_ptr& m, std::uint16_t packet_id,
                                    reason_code code, std::uint64_t now) {
-  if (code == reason_code::success) {
-    if (m->retain) {
-      if (m->payload.empty()) {
-        retained.erase(m->topic);  // [MQTT-3.3.1-6] [MQTT-3.3.1-7]
-      } else {
-        retained.set(m);  // [MQTT-3.3.1-5]
-      }
-      stats.retained = static_cast<std::uint32_t>(retained.size());
-    }
-    route(m, c.sess, now);
-  }
+  if (code == reason_code::success) publish_internal(m, c.sess, now);
   if (m->qos == qos::at_least_once) {
     send(c, puback_packet{packet_id, code, {}});
   } else if (m->qos == qos::exactly_once) {
@@ -96,16 +86,19 @@ void broker::state::accept_publish(connection& c, const message_ptr& m, std::uin
   }
 }
 
-void broker::state::publish_internal(const message_ptr& m, std::uint64_t now) {
+// Keeps or clears the retained message, then routes it. `publisher` is null for the
+// broker's own messages (wills, $SYS).
+void broker::state::publish_internal(const message_ptr& m, const session* publisher, std::uint64_t now) {
   if (m->retain) {
     if (m->payload.empty()) {
-      retained.erase(m->topic);
+      retained.erase(m->topic);  // [MQTT-3.3.1-6] [MQTT-3.3.1-7]
     } else {
-      retained.set(m);
+      retained.set(m);  // [MQTT-3.3.1-5]
+      if (m->expires_at) schedule(m->expires_at);  // to drop it then
     }
     stats.retained = static_cast<std::uint32_t>(retained.size());
   }
-  route(m, nullptr, now);
+  route(m, publisher, now);
 }
 
 // ---- routing -----------------------------------------------------------------------

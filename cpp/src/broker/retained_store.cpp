@@ -82,15 +82,20 @@ struct retained_store::node {
 
   // Removes every message below this node that has expired by `now`, adding to
   // `count` and `bytes`, and frees the nodes that leaves empty.
-  void drop_below(std::uint64_t now, std::size_t& count, std::size_t& bytes) {
+  // `next` becomes the earliest expiry among the messages left.
+  void drop_below(std::uint64_t now, std::size_t& count, std::size_t& bytes, std::uint64_t& next) {
     for (auto it = children.begin(); it != children.end();) {
       node& child = *it->second;
-      if (child.msg && child.msg->expires_at != 0 && child.msg->expires_at <= now) {
-        ++count;
-        bytes += child.msg->payload.size();
-        child.msg.reset();
+      if (child.msg && child.msg->expires_at != 0) {
+        if (child.msg->expires_at <= now) {
+          ++count;
+          bytes += child.msg->payload.size();
+          child.msg.reset();
+        } else if (next == 0 || child.msg->expires_at < next) {
+          next = child.msg->expires_at;
+        }
       }
-      child.drop_below(now, count, bytes);
+      child.drop_below(now, count, bytes, next);
       it = child.empty() ? children.erase(it) : std::next(it);
     }
   }
@@ -119,6 +124,7 @@ void retained_store::set(message_ptr m) {
     ++size_;
   }
   bytes_ += m->payload.size();
+  if (m->expires_at && (next_expiry_ == 0 || m->expires_at < next_expiry_)) next_expiry_ = m->expires_at;
   n->msg = std::move(m);
 }
 
@@ -135,9 +141,11 @@ void retained_store::match(std::string_view filter, const on_message_fn& on_mess
 }
 
 std::size_t retained_store::drop_expired(std::uint64_t now) {
+  if (next_expiry_ == 0 || next_expiry_ > now) return 0;  // nothing is due: no walk
   std::size_t count = 0;
   std::size_t bytes = 0;
-  root_->drop_below(now, count, bytes);
+  next_expiry_ = 0;
+  root_->drop_below(now, count, bytes, next_expiry_);
   size_ -= count;
   bytes_ -= bytes;
   return count;

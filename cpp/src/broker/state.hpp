@@ -227,7 +227,7 @@ struct broker::state {
   void on_pubrec(connection& c, const pubrec_packet& p, std::uint64_t now);
   void on_pubrel(connection& c, const pubrel_packet& p, std::uint64_t now);
   void on_pubcomp(connection& c, const pubcomp_packet& p, std::uint64_t now);
-  void publish_internal(const message_ptr& m, std::uint64_t now);
+  void publish_internal(const message_ptr& m, const session* publisher, std::uint64_t now);
 
   // ---- subscribe.cpp
   void on_subscribe(connection& c, const subscribe_packet& p, std::uint64_t now);

@@ -47,7 +47,7 @@ void broker::state::run_timers(std::uint64_t now) {
       if (now >= s->parked_will_at) {
         message_ptr will = std::move(s->parked_will);
         s->parked_will = nullptr;
-        publish_internal(will, now);  // the will delay passed [MQTT-3.1.3-9]
+        publish_internal(will, nullptr, now);  // the will delay passed [MQTT-3.1.3-9]
       } else {
         want(s->parked_will_at);
       }
@@ -62,6 +62,7 @@ void broker::state::run_timers(std::uint64_t now) {
   }
   for (session* s : ending) end_session(*s, now);  // [MQTT-3.1.2-23]
   if (retained.drop_expired(now)) stats.retained = static_cast<std::uint32_t>(retained.size());
+  if (retained.next_expiry()) want(retained.next_expiry());
   if (options.sys_interval) {
     if (next_sys == 0 || now >= next_sys) {
       if (stats.started_at == 0) stats.started_at = now;
@@ -78,7 +79,7 @@ void broker::state::run_timers(std::uint64_t now) {
 void broker::state::publish_sys(std::uint64_t now) {
   const auto put = [&](std::string_view topic, const std::string& value) {
     const bytes_view payload{reinterpret_cast<const std::uint8_t*>(value.data()), value.size()};
-    publish_internal(message::from_publish(topic, payload, qos::at_most_once, true, {}, now), now);
+    publish_internal(message::from_publish(topic, payload, qos::at_most_once, true, {}, now), nullptr, now);
   };
   const auto n = [](std::uint64_t v) { return std::to_string(v); };
   put("$SYS/broker/version", options.version_text);

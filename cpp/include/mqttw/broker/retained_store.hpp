@@ -36,6 +36,9 @@ class retained_store {
   void match(std::string_view filter, const std::function<void(const message_ptr&)>& on_message) const;
   // Drops messages whose expiry time has passed (message::expires_at <= now).
   std::size_t drop_expired(std::uint64_t now);
+  // The earliest expiry among the messages kept, or 0 for none. It may be earlier than
+  // the truth after an erase (then a drop_expired finds nothing and corrects it).
+  std::uint64_t next_expiry() const { return next_expiry_; }
 
   std::size_t size() const { return size_; }
   std::size_t payload_bytes() const { return bytes_; }
@@ -45,6 +48,7 @@ class retained_store {
   std::unique_ptr<node> root_;
   std::size_t size_ = 0;
   std::size_t bytes_ = 0;
+  std::uint64_t next_expiry_ = 0;
 };
 
 }  // namespace mqttw::broker
