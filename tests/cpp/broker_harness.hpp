@@ -25,6 +25,9 @@ namespace mqttw::test {
 
 using namespace mqttw::broker;
 
+inline constexpr protocol_version v5 = protocol_version::v5;
+inline constexpr protocol_version v311 = protocol_version::v311;
+
 struct broker_harness {
   struct peer {
     protocol_version version;

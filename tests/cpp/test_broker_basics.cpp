@@ -7,11 +7,6 @@ using namespace mqttw;
 using namespace mqttw::test;
 using mqttw::broker::broker_options;
 
-namespace {
-const auto v5 = protocol_version::v5;
-const auto v311 = protocol_version::v311;
-}  // namespace
-
 TEST_CASE("CONNECT as raw bytes gets a CONNACK, 3.1.1", "[broker]") {
   broker_harness h;
   const auto c = h.open(v311);

@@ -10,8 +10,6 @@ using mqttw::broker::broker_options;
 
 namespace {
 
-const auto v5 = protocol_version::v5;
-const auto v311 = protocol_version::v311;
 
 properties prop(property_id id, std::uint32_t n) { return {property::integer(id, n)}; }
 

@@ -12,8 +12,6 @@ using mqttw::broker::request_kind;
 
 namespace {
 
-const auto v5 = protocol_version::v5;
-const auto v311 = protocol_version::v311;
 
 broker_options hooks(bool authenticate, bool publish = false, bool subscribe = false, bool enhanced = false) {
   broker_options o;
@@ -517,4 +515,33 @@ TEST_CASE("a connection waiting for a hook holds at most held_input_limit bytes 
     ++delivered;
   }
   CHECK(delivered == 61);
+}
+
+TEST_CASE("after CONNACK, AUTH 0x18 continues only a re-authentication the client started with 0x19 (section 4.12.1)", "[broker]") {
+  broker_harness h(hooks(false, false, false, true));
+  const auto c = h.open(v5);
+  connect_packet p = connect_of("a", v5);
+  p.props.push_back(property::string(property_id::authentication_method, "M"));
+  h.send(c, p);
+  h.answer(h.next_request().id, reason_code::success);
+  REQUIRE(h.expect<connack_packet>(c).code == reason_code::success);
+  auth_packet stray{reason_code::continue_authentication, {property::string(property_id::authentication_method, "M")}};
+  h.send(c, stray);
+  CHECK(h.expect<disconnect_packet>(c).code == reason_code::protocol_error);
+  CHECK(h.is_closed(c));
+
+  const auto d = h.open(v5);
+  connect_packet q = connect_of("b", v5);
+  q.props.push_back(property::string(property_id::authentication_method, "M"));
+  h.send(d, q);
+  h.answer(h.next_request().id, reason_code::success);
+  REQUIRE(h.expect<connack_packet>(d).code == reason_code::success);
+  h.send(d, auth_packet{reason_code::re_authenticate, {property::string(property_id::authentication_method, "M")}});
+  h.answer(h.next_request().id, reason_code::continue_authentication);
+  CHECK(h.expect<auth_packet>(d).code == reason_code::continue_authentication);
+  h.send(d, stray);  // continues the re-authentication: a new request
+  h.answer(h.next_request().id, reason_code::success);
+  CHECK(h.expect<auth_packet>(d).code == reason_code::success);
+  h.send(d, stray);  // that exchange is over
+  CHECK(h.expect<disconnect_packet>(d).code == reason_code::protocol_error);
 }

@@ -11,8 +11,6 @@ using mqttw::broker::broker_options;
 
 namespace {
 
-const auto v5 = protocol_version::v5;
-const auto v311 = protocol_version::v311;
 
 std::uint64_t number_of(const std::string& text) {
   REQUIRE_FALSE(text.empty());

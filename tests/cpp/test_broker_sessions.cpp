@@ -12,8 +12,6 @@ using mqttw::broker::broker_options;
 
 namespace {
 
-const auto v5 = protocol_version::v5;
-const auto v311 = protocol_version::v311;
 
 properties expiry(std::uint32_t seconds) { return {property::integer(property_id::session_expiry_interval, seconds)}; }
 

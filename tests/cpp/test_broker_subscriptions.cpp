@@ -11,8 +11,6 @@ using mqttw::broker::broker_options;
 
 namespace {
 
-const auto v5 = protocol_version::v5;
-const auto v311 = protocol_version::v311;
 
 subscription sub(std::string_view filter, qos q, bool no_local = false, bool retain_as_published = false,
                  retain_handling rh = retain_handling::send_on_subscribe) {

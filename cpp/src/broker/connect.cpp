@@ -136,6 +136,7 @@ void broker::state::answer_connect_request(connection& c, const pending_request&
   if (c.phase == conn_phase::connected && r.kind == request_kind::enhanced_auth) {
     // Re-authentication [MQTT-4.12.1-1]: continue, succeed or disconnect [MQTT-4.12.1-2].
     if (code == reason_code::success || code == reason_code::continue_authentication) {
+      c.reauthenticating = code == reason_code::continue_authentication;
       auth_packet a{code, {}};
       a.props.push_back(property::string(property_id::authentication_method, c.auth_method));
       if (!data.empty()) a.props.push_back(property::binary(property_id::authentication_data, data));
@@ -285,10 +286,13 @@ void broker::state::on_auth(connection& c, const auth_packet& p, std::uint64_t n
     return protocol_failure(c, reason_code::protocol_error, "AUTH without the CONNECT's authentication method [MQTT-4.12.0-5]", now);
   }
   const bool connecting = c.phase == conn_phase::connecting;
-  if (connecting ? p.code != reason_code::continue_authentication : p.code != reason_code::re_authenticate &&
-                                                                          p.code != reason_code::continue_authentication) {
-    return protocol_failure(c, reason_code::protocol_error, "unexpected AUTH reason code", now);
-  }
+  // Before CONNACK only 0x18 continues the exchange; afterwards 0x19 starts a
+  // re-authentication and 0x18 continues only that one (section 4.12.1).
+  const bool expected = connecting ? p.code == reason_code::continue_authentication
+                                   : p.code == reason_code::re_authenticate ||
+                                         (c.reauthenticating && p.code == reason_code::continue_authentication);
+  if (!expected) return protocol_failure(c, reason_code::protocol_error, "unexpected AUTH reason code (section 4.12)", now);
+  if (!connecting) c.reauthenticating = true;
   request r{};
   r.kind = request_kind::enhanced_auth;
   r.client_id = connecting ? c.connecting->client_id : c.sess->client_id;

@@ -104,6 +104,7 @@ struct connection {
   message_ptr will;
   std::uint32_t will_delay = 0;
   std::string auth_method;  // 5.0 enhanced authentication in use
+  bool reauthenticating = false;  // between the client's AUTH 0x19 and the exchange's end
   std::uint32_t connect_session_expiry = 0;
   bool has_username = false;  // from CONNECT, for the requests of an accepted connection
   std::string username;
