@@ -10,6 +10,7 @@ const page = `<!doctype html>
 <script type="importmap">{ "imports": { "mqtt-wasm": "/js/index.js" } }</script>
 <script type="module">
   import { createBroker, encode, createDecoder } from 'mqtt-wasm';
+  import { openTransport } from '/js/transports/open-transport.js';
   // A minimal client over a local transport: send packets, await the ones back.
   function localClient(broker, version) {
     const t = broker.connectLocal();
@@ -33,7 +34,7 @@ const page = `<!doctype html>
       },
     };
   }
-  window.mqtt = { createBroker, localClient };
+  window.mqtt = { createBroker, localClient, openTransport, encode, createDecoder };
   window.ready = true;
 </script>`;
 
@@ -126,4 +127,36 @@ test('in the page, hooks are async functions and listen() says it needs Node', a
   assert.equal(result.badClosed, true);
   assert.equal(result.accepted, 0);
   assert.match(result.listenError, /needs Node/);
+});
+
+test('in the page, the browser WebSocket transport reaches a Node-hosted broker; mqtt:// says it needs Node', async () => {
+  const { createBroker } = await import('../../js/index.js');
+  const nodeBroker = await createBroker({ sysInterval: 0 });
+  try {
+    const { ws } = await nodeBroker.listen({ ws: 0 });
+    const result = await tab.evaluate(async (url) => {
+      const { openTransport, encode, createDecoder } = window.mqtt;
+      const t = await openTransport(url);
+      const decoder = createDecoder({ protocolVersion: 5 });
+      const got = [];
+      const closed = new Promise((r) => { t.onclose = r; });
+      t.onbytes = (bytes) => got.push(...decoder.push(bytes));
+      t.send(encode({ cmd: 'connect', protocolVersion: 5, clientId: 'from-the-page', clean: true, keepalive: 0 }, { protocolVersion: 5 }));
+      const until = Date.now() + 5000;
+      while (!got.length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      t.close();
+      await closed;
+      let tcpError = null;
+      try {
+        await openTransport('mqtt://127.0.0.1:1883');
+      } catch (err) {
+        tcpError = err.message;
+      }
+      return { first: got[0]?.cmd, code: got[0]?.reasonCode, open: t.open, tcpError };
+    }, `ws://127.0.0.1:${ws.port}`);
+    assert.deepEqual([result.first, result.code, result.open], ['connack', 0, false]);
+    assert.match(result.tcpError, /mqtt:\/\/ needs Node\.js/);
+  } finally {
+    await nodeBroker.close();
+  }
 });

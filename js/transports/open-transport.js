@@ -1,0 +1,47 @@
+// openTransport(target, options): the byte connection a client speaks MQTT over.
+//
+//   const t = await openTransport('ws://127.0.0.1:8080', { });
+//   t.onbytes = (bytes) => { ... };     // a chunk from the server, any size
+//   t.onclose = (error) => { ... };     // once; error is set when it did not end cleanly
+//   t.send(bytes); t.close();
+//
+// `target` is a URL (mqtt:// and tcp://, mqtts:// and tls:// in Node; ws:// and wss://
+// everywhere) or a transport already open, such as broker.connectLocal(). It resolves
+// once the connection is open and rejects with a clear Error when it cannot be.
+// Each kind lives in a file named for its environment (see environment.js).
+import { isNode } from '../environment.js';
+
+const NODE_ONLY = new Set(['mqtt:', 'tcp:', 'mqtts:', 'tls:']);
+const WEBSOCKET = new Set(['ws:', 'wss:']);
+
+function isTransport(target) {
+  return target !== null && typeof target === 'object' && typeof target.send === 'function' &&
+    typeof target.close === 'function' && 'onbytes' in target;
+}
+
+export async function openTransport(target, options = {}) {
+  if (isTransport(target)) {
+    if (target.open === false) throw new Error('the transport given is already closed');
+    return target;
+  }
+  let url;
+  try {
+    url = new URL(String(target));
+  } catch {
+    throw new TypeError(`not a broker URL: "${String(target)}" (expected mqtt://, mqtts://, ws:// or wss://)`);
+  }
+  if (WEBSOCKET.has(url.protocol)) {
+    const where = isNode ? './ws-node.js' : './ws-browser.js';
+    const { openWebSocket } = await import(/* @vite-ignore */ where);
+    return openWebSocket(url, options);
+  }
+  if (NODE_ONLY.has(url.protocol)) {
+    if (!isNode) {
+      throw new Error(`${url.protocol}// needs Node.js: a browser can reach a broker only over ws:// or wss://`);
+    }
+    const where = './tcp-node.js';
+    const { openSocket } = await import(/* @vite-ignore */ where);
+    return openSocket(url, options);
+  }
+  throw new TypeError(`unsupported protocol "${url.protocol}" in ${url.href} (expected mqtt://, mqtts://, ws:// or wss://)`);
+}
