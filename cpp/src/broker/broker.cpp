@@ -204,6 +204,17 @@ void broker::state::schedule(std::uint64_t at) {
   }
 }
 
+request publish_request(const std::string& client_id, const message& m) {
+  request r{};
+  r.kind = request_kind::authorize_publish;
+  r.client_id = client_id;
+  r.topic = m.topic;
+  r.qos = m.qos;
+  r.retain = m.retain;
+  r.payload = m.payload;
+  return r;
+}
+
 std::uint32_t broker::state::new_request(request r, pending_request p, connection& c) {
   const std::uint32_t id = next_request++;
   if (next_request == 0) next_request = 1;
@@ -214,6 +225,7 @@ std::uint32_t broker::state::new_request(request r, pending_request p, connectio
     r.username = c.username;
   }
   p.conn = c.id;
+  p.kind = r.kind;
   ++c.pending_requests;
   requests.emplace(id, std::move(p));
   out.requests.push_back(std::move(r));

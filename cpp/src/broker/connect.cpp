@@ -88,9 +88,7 @@ void broker::state::continue_connect(connection& c, std::uint64_t now) {
       r.client_id = ci.client_id;
       r.auth_method = ci.auth_method;
       r.auth_data = ci.auth_data;
-      pending_request pr{};
-      pr.kind = request_kind::enhanced_auth;
-      new_request(std::move(r), pr, c);
+      new_request(std::move(r), {}, c);
       return;
     }
     if (options.hook_authenticate) {
@@ -101,9 +99,7 @@ void broker::state::continue_connect(connection& c, std::uint64_t now) {
       r.username = ci.username;
       r.has_password = ci.has_password;
       r.password = ci.password;
-      pending_request pr{};
-      pr.kind = request_kind::authenticate;
-      new_request(std::move(r), pr, c);
+      new_request(std::move(r), {}, c);
       return;
     }
     ci.auth_done = true;
@@ -111,18 +107,11 @@ void broker::state::continue_connect(connection& c, std::uint64_t now) {
   if (!ci.will_checked) {
     ci.will_checked = true;
     if (ci.will && options.hook_authorize_publish) {
-      request r{};
-      r.kind = request_kind::authorize_publish;
-      r.client_id = ci.client_id;
+      request r = publish_request(ci.client_id, *ci.will);
       r.has_username = ci.has_username;
       r.username = ci.username;
-      r.topic = ci.will->topic;
-      r.qos = ci.will->qos;
-      r.retain = ci.will->retain;
       r.is_will = true;
-      r.payload = ci.will->payload;
       pending_request pr{};
-      pr.kind = request_kind::authorize_publish;
       pr.msg = ci.will;
       new_request(std::move(r), pr, c);
       return;
@@ -301,9 +290,7 @@ void broker::state::on_auth(connection& c, const auth_packet& p, std::uint64_t n
   if (const property* d = find_property(p.props, property_id::authentication_data)) {
     r.auth_data.assign(d->data.begin(), d->data.end());
   }
-  pending_request pr{};
-  pr.kind = request_kind::enhanced_auth;
-  new_request(std::move(r), pr, c);
+  new_request(std::move(r), {}, c);
 }
 
 void broker::state::on_disconnect(connection& c, const disconnect_packet& p, std::uint64_t now) {

@@ -52,15 +52,8 @@ void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t n
     return accept_publish(c, m, p.packet_id, reason_code::not_authorized, now);  // $SYS is the broker's
   }
   if (options.hook_authorize_publish) {
-    request r{};
-    r.kind = request_kind::authorize_publish;
-    r.client_id = s.client_id;
-    r.topic = m->topic;
-    r.qos = m->qos;
-    r.retain = m->retain;
-    r.payload = m->payload;
+    request r = publish_request(s.client_id, *m);
     pending_request pr{};
-    pr.kind = request_kind::authorize_publish;
     pr.msg = m;
     pr.packet_id = p.packet_id;
     if (p.qos == qos::at_least_once) ++c.unacked_qos1;

@@ -148,6 +148,9 @@ struct pending_subscribe {
   std::uint32_t unanswered = 0;
 };
 
+// The authorize_publish request for a message (a PUBLISH, or a will at CONNECT).
+request publish_request(const std::string& client_id, const message& m);
+
 struct broker::state {
   explicit state(broker_options o);
 
@@ -196,6 +199,8 @@ struct broker::state {
   void protocol_failure(connection& c, reason_code code, std::string_view reason, std::uint64_t now);
   void close(connection& c, reason_code reason, bool publish_will, std::uint64_t now, bool tell_host = true);
   void schedule(std::uint64_t at);
+  // Queues `r` for the application and pauses `c` until it is answered; `p` (whose
+  // kind is taken from `r`) keeps what the answer needs.
   std::uint32_t new_request(request r, pending_request p, connection& c);
 
   // ---- connect.cpp

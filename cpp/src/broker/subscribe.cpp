@@ -50,7 +50,6 @@ void broker::state::on_subscribe(connection& c, const subscribe_packet& p, std::
     r.topic = e.filter;
     r.qos = e.options.max_qos;
     pending_request pr{};
-    pr.kind = request_kind::authorize_subscribe;
     pr.subscribe = key;
     pr.entry = i;
     ++stored.unanswered;
