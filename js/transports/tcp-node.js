@@ -1,6 +1,7 @@
 // MQTT over TCP (mqtt://, tcp://) and TLS (mqtts://, tls://) in Node.
 import net from 'node:net';
 import tls from 'node:tls';
+import { byteTransport } from './byte-transport.js';
 
 const DEFAULT_PORT = { 'mqtt:': 1883, 'tcp:': 1883, 'mqtts:': 8883, 'tls:': 8883 };
 const SECURE = new Set(['mqtts:', 'tls:']);
@@ -20,37 +21,21 @@ export function openSocket(url, options) {
     }
     const socket = secure ? tls.connect(settings) : net.connect(settings);
     socket.setNoDelay(true);
-    let opened = false;
-    let closed = false;
-    let failure = null;
-    const transport = {
-      onbytes: null,
-      onclose: null,
-      get open() { return opened && !closed; },
-      get bufferedAmount() { return socket.writableLength; },
-      send(bytes) {
-        if (closed) throw new Error(`the connection to ${where} is closed`);
-        socket.write(bytes);
-      },
-      close() {
-        if (!closed) socket.end();
-      },
-    };
-    socket.on('data', (chunk) => {
-      transport.onbytes?.(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    let failure;
+    const t = byteTransport(where, {
+      write: (bytes) => socket.write(bytes),
+      end: () => socket.end(),
+      buffered: () => socket.writableLength,
     });
+    socket.on('data', (chunk) => t.received(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
     socket.on('error', (err) => {
       failure = err;
-      if (!opened) reject(new Error(`cannot connect to ${where}: ${err.code ?? err.message}`, { cause: err }));
+      if (!t.opened) reject(new Error(`cannot connect to ${where}: ${err.code ?? err.message}`, { cause: err }));
     });
-    socket.on('close', () => {
-      if (closed) return;
-      closed = true;
-      if (opened) transport.onclose?.(failure ?? undefined);
-    });
+    socket.on('close', () => t.ended(failure));
     socket.once(secure ? 'secureConnect' : 'connect', () => {
-      opened = true;
-      resolve(transport);
+      t.open();
+      resolve(t.transport);
     });
   });
 }

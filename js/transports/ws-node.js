@@ -1,6 +1,7 @@
 // MQTT over WebSocket (ws://, wss://) in Node, with the `ws` package. The subprotocol is
 // "mqtt" [MQTT-6.0.0-3]; every message is binary.
 import WebSocket from 'ws';
+import { byteTransport } from './byte-transport.js';
 
 const WS_OPTIONS = ['ca', 'cert', 'key', 'passphrase', 'rejectUnauthorized', 'servername', 'headers'];
 
@@ -9,41 +10,25 @@ export function openWebSocket(url, options) {
     const settings = { perMessageDeflate: false };
     for (const name of WS_OPTIONS) if (options[name] !== undefined) settings[name] = options[name];
     const ws = new WebSocket(url.href, 'mqtt', settings);
-    let opened = false;
-    let closed = false;
-    let failure = null;
-    const transport = {
-      onbytes: null,
-      onclose: null,
-      get open() { return opened && !closed; },
-      get bufferedAmount() { return ws.bufferedAmount; },
-      send(bytes) {
-        if (closed) throw new Error(`the connection to ${url.href} is closed`);
-        ws.send(bytes, { binary: true });
-      },
-      close() {
-        if (!closed) ws.close(1000);
-      },
-    };
+    let failure;
+    const t = byteTransport(url.href, {
+      write: (bytes) => ws.send(bytes, { binary: true }),
+      end: () => ws.close(1000),
+      buffered: () => ws.bufferedAmount,
+    });
     ws.on('message', (data) => {
-      const chunks = Array.isArray(data) ? data : [data];
-      for (const c of chunks) {
-        const b = c instanceof ArrayBuffer ? new Uint8Array(c) : new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
-        transport.onbytes?.(b);
+      for (const c of Array.isArray(data) ? data : [data]) {
+        t.received(c instanceof ArrayBuffer ? new Uint8Array(c) : new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
       }
     });
     ws.on('error', (err) => {
       failure = err;
-      if (!opened) reject(new Error(`cannot connect to ${url.href}: ${err.code ?? err.message}`, { cause: err }));
+      if (!t.opened) reject(new Error(`cannot connect to ${url.href}: ${err.code ?? err.message}`, { cause: err }));
     });
-    ws.on('close', () => {
-      if (closed) return;
-      closed = true;
-      if (opened) transport.onclose?.(failure ?? undefined);
-    });
+    ws.on('close', () => t.ended(failure));
     ws.once('open', () => {
-      opened = true;
-      resolve(transport);
+      t.open();
+      resolve(t.transport);
     });
   });
 }
