@@ -3,8 +3,7 @@
 // runs outside the page except the static file server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStaticServer } from './static-server.js';
-import { launchChromium } from './chromium.js';
+import { openPackagePage } from './package-page.js';
 
 const page = `<!doctype html>
 <script type="importmap">{ "imports": { "mqtt-wasm": "/js/index.js" } }</script>
@@ -38,26 +37,15 @@ const page = `<!doctype html>
   window.ready = true;
 </script>`;
 
-let server;
-let chromium;
+let opened;
 let tab;
 
 before(async () => {
-  server = await startStaticServer({ '/broker.html': page });
-  chromium = await launchChromium();
-  tab = await chromium.browser.newPage();
-  const errors = [];
-  tab.on('pageerror', (err) => errors.push(err));
-  await tab.goto(`${server.url}/broker.html`);
-  await tab.waitForFunction(() => window.ready === true, null, { timeout: 20000 }).catch((err) => {
-    throw new Error(`the page did not load mqtt-wasm: ${errors.join('; ') || err.message}`);
-  });
+  opened = await openPackagePage('/broker.html', page);
+  ({ tab } = opened);
 });
 
-after(async () => {
-  await chromium?.close();
-  await server?.close();
-});
+after(() => opened?.close());
 
 test('an embedded broker routes QoS 1 and retained messages between local clients in the page', async () => {
   const result = await tab.evaluate(async () => {
