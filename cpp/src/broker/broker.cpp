@@ -220,10 +220,11 @@ std::uint32_t broker::state::new_request(request r, pending_request p, connectio
   if (next_request == 0) next_request = 1;
   r.id = id;
   r.conn = c.id;
-  if (c.phase == conn_phase::connected) {
-    r.has_username = c.has_username;
-    r.username = c.username;
-  }
+  // Every request names the user of its connection: from the CONNECT still being
+  // answered, or from the connection it made.
+  const bool connecting = c.phase == conn_phase::connecting && c.connecting;
+  r.has_username = connecting ? c.connecting->has_username : c.has_username;
+  r.username = connecting ? c.connecting->username : c.username;
   p.conn = c.id;
   p.kind = r.kind;
   ++c.pending_requests;

@@ -95,8 +95,6 @@ void broker::state::continue_connect(connection& c, std::uint64_t now) {
       request r{};
       r.kind = request_kind::authenticate;
       r.client_id = ci.client_id;
-      r.has_username = ci.has_username;
-      r.username = ci.username;
       r.has_password = ci.has_password;
       r.password = ci.password;
       new_request(std::move(r), {}, c);
@@ -108,8 +106,6 @@ void broker::state::continue_connect(connection& c, std::uint64_t now) {
     ci.will_checked = true;
     if (ci.will && options.hook_authorize_publish) {
       request r = publish_request(ci.client_id, *ci.will);
-      r.has_username = ci.has_username;
-      r.username = ci.username;
       r.is_will = true;
       pending_request pr{};
       pr.msg = ci.will;
