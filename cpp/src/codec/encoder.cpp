@@ -227,4 +227,10 @@ error encode(const packet& p, protocol_version version, std::vector<std::uint8_t
   return {};
 }
 
+std::size_t encoded_size(const packet& p, protocol_version version) {
+  if (const auto* connect = std::get_if<connect_packet>(&p)) version = connect->version;
+  const std::size_t size = std::visit([&](const auto& body) { return body_size(body, version); }, p);
+  return 1 + detail::varint_size(static_cast<std::uint32_t>(size)) + size;
+}
+
 }  // namespace mqttw

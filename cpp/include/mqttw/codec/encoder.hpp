@@ -10,6 +10,7 @@
 // mqtt-packet-based peers cannot read without them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -21,5 +22,9 @@ namespace mqttw {
 // Appends the encoded packet to `out`. For a CONNECT, the packet's own `version` is
 // the protocol written and `version` is not used.
 error encode(const packet& p, protocol_version version, std::vector<std::uint8_t>& out);
+
+// The size in bytes (fixed header included) of what encode() writes for `p`. It
+// checks nothing: for a packet that encode() refuses, the figure means nothing.
+std::size_t encoded_size(const packet& p, protocol_version version);
 
 }  // namespace mqttw

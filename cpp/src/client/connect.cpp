@@ -1,0 +1,121 @@
+// A connection's start and end: CONNECT out, CONNACK in (its values applied, the
+// session resumed or started afresh), AUTH and DISCONNECT from the server.
+#include "state.hpp"
+
+namespace mqttw::client {
+
+namespace {
+
+// The 3.1.1 CONNACK return codes 1..5 (3.1.1 section 3.2.2.3) in words.
+std::string connack_text(reason_code code, bool v5) {
+  if (v5) return hex_code(code);
+  switch (static_cast<std::uint8_t>(code)) {
+    case 1: return "return code 1, unacceptable protocol version";
+    case 2: return "return code 2, identifier rejected";
+    case 3: return "return code 3, server unavailable";
+    case 4: return "return code 4, bad user name or password";
+    case 5: return "return code 5, not authorized";
+    default: return "return code " + std::to_string(static_cast<unsigned>(code));
+  }
+}
+
+}  // namespace
+
+void client::state::open_connection() {
+  dec.reset();
+  output.clear();  // anything left was for the connection before
+  open = true;
+  connected = false;
+  ping_pending = false;
+  window_used = 0;
+  keep_alive = connect.packet.keep_alive;
+  // Topic Aliases, both ways, live as long as one connection [MQTT-3.3.2-7].
+  aliases_out.reset(0);
+  aliases_in.clear();
+  aliases_in_used.clear();
+  resend_list.clear();
+  resend_pos = 0;
+  for (auto& o : slots) {
+    o.sent = false;
+    o.counted = false;
+  }
+  incoming_new_connection();
+  if (init_err) return close(init_err.code, init_err.reason);
+  // A session the server named keeps its name (5.0 Assigned Client Identifier).
+  connect_packet c = connect.packet;
+  c.client_id = client_id;
+  write(c);
+}
+
+void client::state::on_connack(connack_packet& p, packet& whole) {
+  if (connected) return protocol_failure(reason_code::protocol_error, "a second CONNACK [MQTT-3.2.0-2]");
+  const reason_code code = p.code;
+  if (code != reason_code::success) {
+    emit(event_kind::refused, 0, code, keep_packet(std::move(whole)));
+    return close(code, "the server refused the connection: " + connack_text(code, v5));
+  }
+  const bool present = p.session_present;
+  if (present && connect.packet.clean_start) {
+    return protocol_failure(reason_code::protocol_error,
+                            "CONNACK says a session is present, but CONNECT asked for a clean start [MQTT-3.2.2-4]");
+  }
+  apply_connack(p);
+  connected = true;
+  emit(event_kind::connected, 0, code, keep_packet(std::move(whole))).session_present = present;
+  if (present) {
+    session_resumed();
+  } else {
+    session_lost();
+  }
+  pump();
+}
+
+// The server's limits for this connection: its 5.0 CONNACK properties, or the
+// defaults where it sent none.
+void client::state::apply_connack(const connack_packet& p) {
+  receive_maximum = 65535;
+  alias_maximum = 0;
+  max_packet_size = max_packet_size_limit;
+  max_qos = qos::exactly_once;
+  retain_available = true;
+  keep_alive = connect.packet.keep_alive;
+  if (v5) {
+    for (const property& prop : p.props) {
+      switch (prop.id) {
+        case property_id::assigned_client_identifier: client_id.assign(prop.text); break;
+        // The client uses the server's keepalive instead of its own [MQTT-3.2.2-21].
+        case property_id::server_keep_alive: keep_alive = static_cast<std::uint16_t>(prop.number); break;
+        case property_id::receive_maximum: receive_maximum = static_cast<std::uint16_t>(prop.number); break;
+        case property_id::topic_alias_maximum: alias_maximum = static_cast<std::uint16_t>(prop.number); break;
+        case property_id::maximum_packet_size: max_packet_size = prop.number; break;
+        case property_id::maximum_qos: max_qos = static_cast<mqttw::qos>(prop.number); break;
+        case property_id::retain_available: retain_available = prop.number != 0; break;
+        default: break;
+      }
+    }
+  }
+  aliases_out.reset(alias_maximum);
+}
+
+void client::state::on_server_disconnect(packet& whole) {
+  const auto& d = std::get<disconnect_packet>(whole);
+  const reason_code code = d.code;
+  std::string text = "the server sent DISCONNECT";
+  if (v5) {
+    text += ' ';
+    text += hex_code(code);
+    if (const property* r = find_property(d.props, property_id::reason_string)) {
+      text += ": ";
+      text += r->text;
+    }
+  }
+  emit(event_kind::disconnected, 0, code, keep_packet(std::move(whole)));
+  close(code, std::move(text));
+}
+
+void client::state::on_server_auth(packet& whole) {
+  const reason_code code = std::get<auth_packet>(whole).code;
+  emit(event_kind::auth, 0, code, keep_packet(std::move(whole)));
+}
+
+}  // namespace mqttw::client

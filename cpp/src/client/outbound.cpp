@@ -1,0 +1,464 @@
+// Requests out: PUBLISH, SUBSCRIBE and UNSUBSCRIBE checked, queued in order or sent
+// at once, packet ids, the server's Receive Maximum window, first sends and resends.
+#include <algorithm>
+
+#include "mqttw/codec/encoder.hpp"
+#include "mqttw/codec/validate.hpp"
+#include "state.hpp"
+
+namespace mqttw::client {
+
+namespace {
+
+error too_large(packet_type type, std::size_t size, std::uint32_t max) {
+  return make_error(reason_code::packet_too_large,
+                    std::string(packet_type_name(type)) + " of " + std::to_string(size) +
+                        " bytes is larger than the server's Maximum Packet Size of " + std::to_string(max) +
+                        " bytes [MQTT-3.2.2-15]");
+}
+
+}  // namespace
+
+// ---- requests ----------------------------------------------------------------------
+
+void client::state::publish(token tok, const publish_packet& p) {
+  // An application's Topic Alias with an empty topic stands for the topic it was
+  // given on this connection: that is the message's topic, kept for resends.
+  std::string_view topic = p.topic;
+  if (topic.empty() && v5) {
+    if (const property* alias = find_property(p.props, property_id::topic_alias); alias && alias->number != 0) {
+      if (connected && alias->number <= 0xFFFF) topic = aliases_out.topic_of(static_cast<std::uint16_t>(alias->number));
+      if (topic.empty()) {
+        return fail_request(tok, make_error(reason_code::topic_alias_invalid,
+                                            "PUBLISH: Topic Alias " + std::to_string(alias->number) +
+                                                " with an empty topic, but the alias stands for no topic on this connection"));
+      }
+    }
+  }
+  const bool at_once = connected && queue.empty() && resend_pos >= resend_list.size();
+  if (at_once && p.qos == qos::at_most_once) {
+    // The common case: encoded straight into the output (which validates it).
+    if (error err = check_publish(topic, p, false, true, false)) return fail_request(tok, err);
+    if (error err = write_publish(topic, p, false, 0, true)) return fail_request(tok, err);
+    emit(event_kind::completed, tok);
+    return;
+  }
+  if (at_once && p.qos != qos::at_most_once && window_open() && ids.size() < 0xFFFF) {
+    if (error err = check_publish(topic, p, false, true, true)) return fail_request(tok, err);
+    outbound o;
+    o.tok = tok;
+    o.pub.assign(p, topic);
+    first_send(take_slot(std::move(o), next_packet_id()));
+    return;
+  }
+  if (error err = check_publish(topic, p, true, connected, p.qos != qos::at_most_once)) return fail_request(tok, err);
+  if (!connected && p.qos == qos::at_most_once && !options.queue_qos0) {
+    return fail_request(tok, make_error(reason_code::unspecified_error,
+                                        "PUBLISH: not connected, and QoS 0 messages are not queued (queue_qos0 is off)"));
+  }
+  outbound o;
+  o.tok = tok;
+  o.pub.assign(p, topic);
+  enqueue(std::move(o));
+}
+
+void client::state::subscribe(request_kind kind, token tok, const subscribe_packet& p) {
+  outbound o;
+  o.kind = kind;
+  o.tok = tok;
+  o.sub = std::make_unique<owned_subscribe>();
+  o.sub->assign(p);
+  o.sub->packet.packet_id = 1;  // the codec wants one; the real one comes when it is sent
+  if (error err = validate(o.sub->packet, version)) return fail_request(tok, err);
+  o.sub->packet.packet_id = 0;
+  // Only PUBLISH waits for the window: what waits in the queue while connected does
+  // not hold this back [MQTT-3.3.4-8].
+  if (connected) {
+    if (const std::uint16_t id = next_packet_id()) {
+      first_send(take_slot(std::move(o), id));
+      return;
+    }
+  }
+  enqueue(std::move(o));
+}
+
+void client::state::unsubscribe(token tok, const unsubscribe_packet& p) {
+  outbound o;
+  o.kind = request_kind::unsubscribe;
+  o.tok = tok;
+  o.unsub = std::make_unique<owned_unsubscribe>();
+  o.unsub->assign(p);
+  o.unsub->packet.packet_id = 1;
+  if (error err = validate(o.unsub->packet, version)) return fail_request(tok, err);
+  o.unsub->packet.packet_id = 0;
+  // Only PUBLISH waits for the window: what waits in the queue while connected does
+  // not hold this back [MQTT-3.3.4-8].
+  if (connected) {
+    if (const std::uint16_t id = next_packet_id()) {
+      first_send(take_slot(std::move(o), id));
+      return;
+    }
+  }
+  enqueue(std::move(o));
+}
+
+void client::state::restore(token tok, const publish_packet& p, bool released) {
+  if (p.qos == qos::at_most_once || p.packet_id == 0 || p.topic.empty()) {
+    return fail_request(tok, make_error(reason_code::protocol_error,
+                                        "restore(): needs a QoS 1 or 2 PUBLISH with its topic and packet identifier"));
+  }
+  if (ids.contains(p.packet_id)) {
+    return fail_request(tok, make_error(reason_code::packet_identifier_in_use,
+                                        "restore(): packet identifier " + std::to_string(p.packet_id) + " is in use"));
+  }
+  if (error err = validate(fill_scratch(p.topic, p), version)) return fail_request(tok, err);
+  outbound o;
+  o.tok = tok;
+  o.pub.assign(p, p.topic);
+  o.released = released && p.qos == qos::exactly_once;
+  o.order = next_order++;
+  const std::uint32_t slot = take_slot(std::move(o), p.packet_id);
+  if (connected) {
+    resend_list.push_back(slot);
+    resend_scanned = false;
+    pump();
+  }
+}
+
+bool client::state::enqueue(outbound&& o) {
+  if (options.max_queued != 0 && queue.size() >= options.max_queued) {
+    fail_request(o.tok, make_error(reason_code::quota_exceeded, "the queue is full (max_queued is " +
+                                                                    std::to_string(options.max_queued) + ")"));
+    return false;
+  }
+  if (o.kind != request_kind::publish) ++queued_other;
+  queue.push_back(std::move(o));
+  return true;
+}
+
+// ---- checks ------------------------------------------------------------------------
+
+publish_packet& client::state::fill_scratch(std::string_view topic, const publish_packet& p) {
+  auto& s = std::get<publish_packet>(pub_scratch);
+  s.topic = topic;
+  s.payload = p.payload;
+  s.qos = p.qos;
+  s.retain = p.retain;
+  s.dup = false;
+  s.packet_id = p.qos == qos::at_most_once ? 0 : 1;  // any id: the size does not depend on it
+  s.props.assign(p.props.begin(), p.props.end());
+  return s;
+}
+
+error client::state::publish_limits(std::string_view topic, const publish_packet& p, bool size) {
+  if (static_cast<std::uint8_t>(p.qos) > static_cast<std::uint8_t>(max_qos)) {
+    return make_error(reason_code::qos_not_supported,
+                      "PUBLISH: QoS " + std::to_string(static_cast<unsigned>(p.qos)) +
+                          " is above the server's Maximum QoS " + std::to_string(static_cast<unsigned>(max_qos)) +
+                          " [MQTT-3.2.2-11]");
+  }
+  if (p.retain && !retain_available) {
+    return make_error(reason_code::retain_not_supported,
+                      "PUBLISH: retained, but the server's Retain Available is 0 [MQTT-3.2.2-14]");
+  }
+  if (v5) {
+    if (const property* alias = find_property(p.props, property_id::topic_alias); alias && alias->number > alias_maximum) {
+      return make_error(reason_code::topic_alias_invalid,
+                        "PUBLISH: Topic Alias " + std::to_string(alias->number) +
+                            " is above the server's Topic Alias Maximum " + std::to_string(alias_maximum) +
+                            " [MQTT-3.2.2-17]");
+    }
+  }
+  if (size && max_packet_size < max_packet_size_limit) {
+    // The size with the full topic, as a resend on another connection goes.
+    const std::size_t n = encoded_size(fill_scratch(topic, p), version);
+    if (n > max_packet_size) return too_large(packet_type::publish, n, max_packet_size);
+  }
+  return {};
+}
+
+error client::state::check_publish(std::string_view topic, const publish_packet& p, bool validate_now, bool limits,
+                                   bool size) {
+  error limit = limits ? publish_limits(topic, p, size) : error{};
+  if (validate_now || limit) {
+    if (error err = validate(fill_scratch(topic, p), version)) return err;
+  }
+  return limit;
+}
+
+// ---- output ------------------------------------------------------------------------
+
+error client::state::write_publish(std::string_view topic, const publish_packet& p, bool dup, std::uint16_t id,
+                                   bool aliases) {
+  auto& s = std::get<publish_packet>(pub_scratch);
+  s.topic = topic;
+  s.payload = p.payload;
+  s.qos = p.qos;
+  s.retain = p.retain;
+  s.dup = dup;
+  s.packet_id = id;
+  s.props.clear();
+  std::uint32_t app_alias = 0;
+  for (const property& prop : p.props) {
+    if (prop.id == property_id::topic_alias) {
+      app_alias = prop.number;
+      if (!aliases) continue;
+    }
+    s.props.push_back(prop);
+  }
+  std::uint16_t new_alias = 0;  // mapped to the topic once the packet is written
+  bool auto_alias = false;
+  if (aliases && v5 && !topic.empty()) {
+    if (app_alias != 0 && app_alias <= aliases_out.max()) {
+      const auto a = static_cast<std::uint16_t>(app_alias);
+      if (aliases_out.maps(a, topic)) {
+        s.topic = {};
+      } else {
+        new_alias = a;
+      }
+    } else if (app_alias == 0 && options.auto_topic_alias && aliases_out.max() > 0) {
+      auto_alias = true;
+      if (const std::uint16_t known = aliases_out.find(topic)) {
+        s.topic = {};  // the alias alone stands for the topic
+        s.props.push_back(property::integer(property_id::topic_alias, known));
+      } else {
+        new_alias = aliases_out.pick();
+        s.props.push_back(property::integer(property_id::topic_alias, new_alias));
+      }
+    }
+  }
+  const std::size_t start = output.size();
+  if (error err = encode(pub_scratch, version, output)) return err;
+  std::size_t size = output.size() - start;
+  if (size > max_packet_size && auto_alias && new_alias != 0) {
+    // A first use carries topic and alias; the topic alone may still fit.
+    output.resize(start);
+    s.props.pop_back();
+    new_alias = 0;
+    if (error err = encode(pub_scratch, version, output)) return err;
+    size = output.size() - start;
+  }
+  if (size > max_packet_size) {
+    output.resize(start);
+    return too_large(packet_type::publish, size, max_packet_size);
+  }
+  if (new_alias != 0) aliases_out.set(new_alias, topic);
+  last_write = now;
+  return {};
+}
+
+error client::state::write_checked(const packet& p) {
+  const std::size_t start = output.size();
+  if (error err = encode(p, version, output)) return err;
+  const std::size_t size = output.size() - start;
+  if (size > max_packet_size) {
+    output.resize(start);
+    return too_large(type_of(p), size, max_packet_size);
+  }
+  last_write = now;
+  return {};
+}
+
+// ---- in flight ---------------------------------------------------------------------
+
+// The client may not have more QoS 1/2 PUBLISH unacknowledged than the server's
+// Receive Maximum [MQTT-4.9.0-2].
+bool client::state::window_open() const { return window_used < receive_maximum; }
+
+// Round robin from the last one, never one in use [MQTT-2.2.1-3].
+std::uint16_t client::state::next_packet_id() {
+  if (ids.size() >= 0xFFFF) return 0;
+  std::uint16_t id = last_packet_id;
+  do {
+    if (++id == 0) id = 1;
+  } while (ids.contains(id));
+  last_packet_id = id;
+  return id;
+}
+
+std::uint32_t client::state::take_slot(outbound&& o, std::uint16_t id) {
+  std::uint32_t slot;
+  if (!free_slots.empty()) {
+    slot = free_slots.back();
+    free_slots.pop_back();
+    slots[slot] = std::move(o);
+  } else {
+    slot = static_cast<std::uint32_t>(slots.size());
+    slots.push_back(std::move(o));
+  }
+  slots[slot].packet_id = id;
+  ids.set(id, slot);
+  if (slots[slot].kind == request_kind::publish) ++inflight_publishes;
+  return slot;
+}
+
+void client::state::free_slot(std::uint32_t slot) {
+  outbound& o = slots[slot];
+  ids.erase(o.packet_id);
+  if (o.kind == request_kind::publish) {
+    --inflight_publishes;
+    if (o.counted) --window_used;
+  }
+  o = outbound{};
+  free_slots.push_back(slot);
+}
+
+outbound* client::state::inflight(std::uint16_t id, request_kind kind) {
+  const std::uint32_t* slot = ids.find(id);
+  if (!slot) return nullptr;
+  outbound& o = slots[*slot];
+  const bool subscribe_kind = o.kind == request_kind::subscribe || o.kind == request_kind::resubscribe;
+  if (o.kind == kind || (kind == request_kind::subscribe && subscribe_kind)) return &o;
+  return nullptr;
+}
+
+std::vector<std::uint32_t> client::state::live_slots_in_order() {
+  std::vector<std::uint32_t> live;
+  live.reserve(ids.size());
+  for (std::uint32_t i = 0; i < slots.size(); ++i) {
+    if (slots[i].packet_id != 0) live.push_back(i);
+  }
+  std::sort(live.begin(), live.end(), [this](std::uint32_t a, std::uint32_t b) { return slots[a].order < slots[b].order; });
+  return live;
+}
+
+bool client::state::first_send(std::uint32_t slot) {
+  outbound& o = slots[slot];
+  error err;
+  switch (o.kind) {
+    case request_kind::publish:
+      err = write_publish(o.pub.packet.topic, o.pub.packet, false, o.packet_id, true);
+      if (!err) {
+        o.counted = true;
+        ++window_used;
+      }
+      break;
+    case request_kind::subscribe:
+    case request_kind::resubscribe:
+      o.sub->packet.packet_id = o.packet_id;
+      err = write_checked(o.sub->packet);
+      break;
+    case request_kind::unsubscribe:
+      o.unsub->packet.packet_id = o.packet_id;
+      err = write_checked(o.unsub->packet);
+      break;
+  }
+  if (err) {
+    const token tok = o.tok;
+    const bool tell = o.kind != request_kind::resubscribe;
+    free_slot(slot);
+    if (tell) fail_request(tok, err);
+    return false;
+  }
+  o.sent = true;
+  o.order = next_order++;
+  if (o.kind == request_kind::publish && store_events) emit(event_kind::stored, o.tok).packet_id = o.packet_id;
+  return true;
+}
+
+// A resumed session sends what was in flight again with its packet id: PUBLISH with
+// DUP, or PUBREL once PUBREC had come [MQTT-4.4.0-1].
+void client::state::resend(std::uint32_t slot) {
+  outbound& o = slots[slot];
+  error err;
+  switch (o.kind) {
+    case request_kind::publish:
+      if (o.released) {
+        write_ack<pubrel_packet>(o.packet_id, reason_code::success);
+      } else {
+        // The full topic: aliases do not outlive a connection [MQTT-3.3.2-7].
+        err = write_publish(o.pub.packet.topic, o.pub.packet, true, o.packet_id, false);
+        if (!err) {
+          o.counted = true;
+          ++window_used;
+        }
+      }
+      break;
+    case request_kind::subscribe:
+    case request_kind::resubscribe:
+      err = write_checked(o.sub->packet);
+      break;
+    case request_kind::unsubscribe:
+      err = write_checked(o.unsub->packet);
+      break;
+  }
+  if (err) {
+    // Only a smaller Maximum Packet Size on this connection can refuse it.
+    const token tok = o.tok;
+    const bool tell = o.kind != request_kind::resubscribe;
+    free_slot(slot);
+    if (tell) fail_request(tok, err);
+    return;
+  }
+  o.sent = true;
+}
+
+// PUBLISH beyond the window waits, and the PUBLISH behind it wait too, to keep their
+// order; nothing else waits for the window [MQTT-3.3.4-8].
+void client::state::pump() {
+  bool blocked = false;  // a PUBLISH to resend waits for the window
+  for (std::size_t i = resend_pos; connected && i < resend_list.size(); ++i) {
+    if (blocked && resend_scanned) break;  // only PUBLISH is left to resend
+    const std::uint32_t slot = resend_list[i];
+    const outbound& o = slots[slot];
+    if (o.packet_id == 0 || o.sent) {
+      if (!blocked) resend_pos = i + 1;
+      continue;
+    }
+    const bool is_publish = o.kind == request_kind::publish && !o.released;
+    if (is_publish && (blocked || !window_open())) {
+      blocked = true;
+      continue;
+    }
+    if (!blocked) resend_pos = i + 1;
+    resend(slot);
+  }
+  if (connected) resend_scanned = true;
+  if (resend_pos >= resend_list.size()) {
+    resend_list.clear();
+    resend_pos = 0;
+  }
+  for (auto it = queue.begin(); connected && it != queue.end();) {
+    if (blocked && queued_other == 0) break;  // only PUBLISH is left, behind the blocked one
+    outbound& o = *it;
+    if (o.kind == request_kind::publish) {
+      if (blocked) {
+        ++it;
+        continue;
+      }
+      const publish_packet& p = o.pub.packet;
+      // The limits of this connection's server, which may not be the one that was
+      // there when the request came.
+      if (error err = publish_limits(p.topic, p, p.qos != qos::at_most_once)) {
+        const token tok = o.tok;
+        it = queue.erase(it);
+        fail_request(tok, err);
+        continue;
+      }
+      if (p.qos == qos::at_most_once) {
+        const error err = write_publish(p.topic, p, false, 0, true);
+        const token tok = o.tok;
+        it = queue.erase(it);
+        if (err) {
+          fail_request(tok, err);
+        } else {
+          emit(event_kind::completed, tok);
+        }
+        continue;
+      }
+      if (!window_open()) {
+        blocked = true;
+        ++it;
+        continue;
+      }
+    }
+    const std::uint16_t id = next_packet_id();
+    if (id == 0) return;
+    if (o.kind != request_kind::publish) --queued_other;
+    const std::uint32_t slot = take_slot(std::move(o), id);
+    it = queue.erase(it);
+    first_send(slot);
+  }
+}
+
+}  // namespace mqttw::client

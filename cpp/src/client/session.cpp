@@ -1,0 +1,163 @@
+// What answers the requests in flight (PUBACK, PUBREC, PUBCOMP, SUBACK, UNSUBACK),
+// and what a new connection does to them: resent on a resumed session, sent again as
+// new on a fresh one. And abandon(), which ends them all.
+#include <algorithm>
+
+#include "state.hpp"
+
+namespace mqttw::client {
+
+namespace {
+
+// The first refusal (>= 0x80) among an acknowledgement's codes, or success.
+reason_code first_refusal(const std::vector<reason_code>& codes) {
+  for (reason_code c : codes) {
+    if (static_cast<std::uint8_t>(c) >= 0x80) return c;
+  }
+  return reason_code::success;
+}
+
+bool refusal(reason_code c) { return static_cast<std::uint8_t>(c) >= 0x80; }
+
+}  // namespace
+
+// ---- acknowledgements --------------------------------------------------------------
+
+void client::state::finish_publish(std::uint16_t id, reason_code code, packet& whole) {
+  const std::uint32_t slot = *ids.find(id);
+  const token tok = slots[slot].tok;
+  free_slot(slot);
+  emit(event_kind::completed, tok, code, keep_packet(std::move(whole)));
+  pump();
+}
+
+void client::state::on_puback(packet& whole) {
+  const auto& a = std::get<puback_packet>(whole);
+  const outbound* o = inflight(a.packet_id, request_kind::publish);
+  if (!o || o->pub.packet.qos != qos::at_least_once) return;  // not ours: ignored
+  finish_publish(a.packet_id, a.code, whole);
+}
+
+void client::state::on_pubrec(packet& whole) {
+  const auto& a = std::get<pubrec_packet>(whole);
+  outbound* o = inflight(a.packet_id, request_kind::publish);
+  if (!o || o->pub.packet.qos != qos::exactly_once) {
+    // 5.0 answers an unknown one (section 4.3.3); 3.1.1 has no way to say so.
+    if (v5 && !ids.contains(a.packet_id)) write_ack<pubrel_packet>(a.packet_id, reason_code::packet_identifier_not_found);
+    return;
+  }
+  if (refusal(a.code)) return finish_publish(a.packet_id, a.code, whole);  // the flow ends here [MQTT-4.3.3-4]
+  if (!o->released) {
+    o->released = true;
+    if (store_events) emit(event_kind::released, o->tok).packet_id = a.packet_id;
+  }
+  o->sent = true;  // a resumed one needs no resend now
+  write_ack<pubrel_packet>(a.packet_id, reason_code::success);
+}
+
+void client::state::on_pubcomp(packet& whole) {
+  const auto& a = std::get<pubcomp_packet>(whole);
+  const outbound* o = inflight(a.packet_id, request_kind::publish);
+  if (!o || o->pub.packet.qos != qos::exactly_once || !o->released) return;
+  finish_publish(a.packet_id, a.code, whole);
+}
+
+void client::state::on_suback(packet& whole) {
+  const auto& a = std::get<suback_packet>(whole);
+  const outbound* o = inflight(a.packet_id, request_kind::subscribe);
+  if (!o) return;
+  const auto& sent = o->sub->packet;
+  if (a.codes.size() != sent.subscriptions.size()) {
+    return protocol_failure(reason_code::protocol_error,
+                            "SUBACK has " + std::to_string(a.codes.size()) + " reason codes for " +
+                                std::to_string(sent.subscriptions.size()) + " topic filters (section 3.9.3)");
+  }
+  const bool resubscribe = o->kind == request_kind::resubscribe;
+  record_granted(sent, a, resubscribe);
+  const token tok = o->tok;
+  const reason_code code = first_refusal(a.codes);
+  free_slot(*ids.find(a.packet_id));
+  emit(resubscribe ? event_kind::resubscribed : event_kind::completed, tok, code, keep_packet(std::move(whole)));
+  pump();
+}
+
+void client::state::on_unsuback(packet& whole) {
+  const auto& a = std::get<unsuback_packet>(whole);
+  const outbound* o = inflight(a.packet_id, request_kind::unsubscribe);
+  if (!o) return;
+  const auto& sent = o->unsub->packet;
+  if (v5 && a.codes.size() != sent.filters.size()) {
+    return protocol_failure(reason_code::protocol_error,
+                            "UNSUBACK has " + std::to_string(a.codes.size()) + " reason codes for " +
+                                std::to_string(sent.filters.size()) + " topic filters (section 3.11.3)");
+  }
+  forget_granted(sent, a);
+  const token tok = o->tok;
+  const reason_code code = first_refusal(a.codes);
+  free_slot(*ids.find(a.packet_id));
+  emit(event_kind::completed, tok, code, keep_packet(std::move(whole)));
+  pump();
+}
+
+// ---- sessions ----------------------------------------------------------------------
+
+void client::state::session_resumed() {
+  resend_list = live_slots_in_order();
+  resend_pos = 0;
+  resend_scanned = false;
+}
+
+// The server has no session: what was in flight goes again as new messages, in the
+// order it was first sent, before what waits in the queue. A QoS 2 message whose
+// PUBREC had come reached the server: it is done [MQTT-4.3.3].
+void client::state::session_lost() {
+  incoming.clear();
+  std::deque<outbound> again;
+  for (const std::uint32_t slot : live_slots_in_order()) {
+    outbound& o = slots[slot];
+    if (o.kind == request_kind::publish && o.released) {
+      const token tok = o.tok;
+      free_slot(slot);
+      emit(event_kind::completed, tok);
+      continue;
+    }
+    if (o.kind == request_kind::resubscribe) {
+      free_slot(slot);
+      continue;
+    }
+    outbound moved = std::move(o);  // its packet id and kind stay in the slot for free_slot
+    free_slot(slot);
+    moved.packet_id = 0;
+    moved.released = false;
+    moved.sent = false;
+    moved.counted = false;
+    if (moved.kind != request_kind::publish) ++queued_other;
+    again.push_back(std::move(moved));
+  }
+  queue.insert(queue.begin(), std::make_move_iterator(again.begin()), std::make_move_iterator(again.end()));
+  if (options.resubscribe) {
+    queue_resubscribe();
+  } else {
+    granted.clear();
+  }
+}
+
+void client::state::fail_all(reason_code code, std::string_view reason) {
+  const error err = make_error(code, std::string(reason));
+  for (const std::uint32_t slot : live_slots_in_order()) {
+    const token tok = slots[slot].tok;
+    const bool tell = slots[slot].kind != request_kind::resubscribe;
+    free_slot(slot);
+    if (tell) fail_request(tok, err);
+  }
+  for (const auto& o : queue) {
+    if (o.kind != request_kind::resubscribe) fail_request(o.tok, err);
+  }
+  queue.clear();
+  queued_other = 0;
+  resend_list.clear();
+  resend_pos = 0;
+  granted.clear();
+}
+
+}  // namespace mqttw::client

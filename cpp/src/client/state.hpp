@@ -1,0 +1,309 @@
+// The client session's inner state, shared by the files of cpp/src/client/ (one
+// concern each: client.cpp entry points, input and output; connect.cpp CONNECT,
+// CONNACK, AUTH and DISCONNECT; outbound.cpp requests, packet ids, the Receive
+// Maximum window and resending; session.cpp acknowledgements of requests, resuming
+// or starting a session; aliases.cpp outgoing Topic Aliases; subscriptions.cpp
+// the granted subscriptions and resubscribing; inbound.cpp incoming PUBLISH and its
+// acknowledgements; keepalive.cpp; owned.cpp owned copies of packets).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "id_map.hpp"
+#include "mqttw/client/client.hpp"
+#include "mqttw/codec/decoder.hpp"
+#include "mqttw/codec/limits.hpp"
+
+namespace mqttw::client {
+
+// ---- owned.cpp: copies of what the application hands over ---------------------------
+
+// Bytes in one allocation, exactly sized, that views point into. Moving it keeps them.
+using owned_storage = std::unique_ptr<std::uint8_t[]>;
+
+struct owned_publish {
+  owned_storage storage;  // topic, payload and property data
+  // The full topic, even when the request came with an alias and an empty one;
+  // properties as given, an application's Topic Alias included; packet_id 0.
+  publish_packet packet;
+
+  void assign(const publish_packet& p, std::string_view full_topic);
+};
+
+struct owned_subscribe {
+  owned_storage storage;
+  subscribe_packet packet;  // packet_id 0; views into storage
+
+  void assign(const subscribe_packet& p);
+};
+
+struct owned_unsubscribe {
+  owned_storage storage;
+  unsubscribe_packet packet;
+
+  void assign(const unsubscribe_packet& p);
+};
+
+struct owned_properties {
+  owned_storage storage;
+  properties props;
+
+  void assign(const properties& p);
+};
+
+struct owned_connect {
+  owned_storage storage;
+  connect_packet packet;
+
+  // `extra` is appended to the properties (the Maximum Packet Size the options add).
+  void assign(const connect_packet& p, const properties& extra);
+};
+
+// True when both lists hold the same properties in the same order.
+bool same_properties(const properties& a, const properties& b);
+
+// ---- outbound.cpp: requests ---------------------------------------------------------
+
+enum class request_kind : std::uint8_t { publish, subscribe, unsubscribe, resubscribe };
+
+// A request from the application (or a resubscription), waiting in the queue or in
+// flight with its packet id.
+struct outbound {
+  request_kind kind = request_kind::publish;
+  token tok = 0;
+  std::uint16_t packet_id = 0;  // in flight; 0 in the queue and in a free slot
+  bool released = false;        // QoS 2: PUBREC came, PUBREL went; PUBCOMP awaited
+  bool sent = false;            // sent on the current connection
+  bool counted = false;         // counts in this connection's Receive Maximum window
+  std::uint64_t order = 0;      // first-send order: resends keep it [MQTT-4.4.0-1]
+  owned_publish pub;
+  std::unique_ptr<owned_subscribe> sub;      // subscribe, resubscribe
+  std::unique_ptr<owned_unsubscribe> unsub;  // unsubscribe
+};
+
+// ---- aliases.cpp: outgoing Topic Aliases, per connection [MQTT-3.3.2-7] -------------
+
+class alias_table {
+ public:
+  // A new connection: nothing is mapped; the server allows aliases 1..max.
+  void reset(std::uint16_t max);
+  std::uint16_t max() const { return max_; }
+  // The alias that stands for `topic` now (marked most recently used), or 0.
+  std::uint16_t find(std::string_view topic);
+  // True when `alias` stands for `topic` now.
+  bool maps(std::uint16_t alias, std::string_view topic) const;
+  // The topic `alias` stands for now, or an empty one.
+  std::string_view topic_of(std::uint16_t alias) const;
+  // The alias a topic not mapped yet would take: a free one, or the least recently
+  // used. 0 when max() is 0.
+  std::uint16_t pick();
+  // Maps `alias` to `topic`, most recently used; its old topic and the topic's old
+  // alias are forgotten.
+  void set(std::uint16_t alias, std::string_view topic);
+
+ private:
+  struct node {
+    std::string topic;  // empty: free
+    std::uint16_t prev = 0, next = 0;  // LRU list (aliases, 0 ends it)
+  };
+  struct text_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  void unlink(std::uint16_t alias);
+  void push_front(std::uint16_t alias);
+  node& at(std::uint16_t alias) { return nodes_[alias - 1]; }
+  const node& at(std::uint16_t alias) const { return nodes_[alias - 1]; }
+
+  std::uint16_t max_ = 0;
+  std::vector<node> nodes_;  // index alias - 1, grown as aliases are used
+  std::unordered_map<std::string, std::uint16_t, text_hash, std::equal_to<>> by_topic_;
+  std::uint16_t head_ = 0, tail_ = 0;  // most and least recently used
+  std::uint32_t next_free_ = 1;        // no alias below it is free
+};
+
+// ---- subscriptions.cpp: what the server granted, for resubscribing ------------------
+
+struct granted_filter {
+  std::string filter;
+  subscription options;  // filter: not used (see `filter`)
+};
+
+// The granted filters of SUBSCRIBEs that carried the same properties.
+struct granted_group {
+  owned_properties props;
+  std::vector<granted_filter> filters;
+};
+
+// ---- inbound.cpp --------------------------------------------------------------------
+
+// Flags of an incoming packet id (state::incoming).
+enum : std::uint32_t {
+  in_qos2 = 1,      // QoS 2, held until PUBREL [MQTT-4.3.3-3]
+  in_acked = 2,     // PUBACK / PUBREC sent
+  in_counted = 4,   // counts against our Receive Maximum on this connection
+};
+
+// ---- the state ----------------------------------------------------------------------
+
+struct client::state {
+  state(client_options o, const connect_packet& c);
+
+  client_options options;
+  protocol_version version;
+  bool v5;
+  owned_connect connect;
+  error init_err;
+  decoder dec;
+  bool store_events = false;
+
+  batch out;
+  std::vector<std::uint8_t> output;
+  std::uint64_t now = 0;
+  std::vector<packet> in_packets;  // decoder output
+  packet pub_scratch = publish_packet{};  // PUBLISH encode scratch: no allocation per send
+
+  // Session
+  std::string client_id;  // the CONNECT's, or the one the server assigned
+  std::deque<outbound> queue;
+  std::size_t queued_other = 0;  // SUBSCRIBE and UNSUBSCRIBE in the queue
+  std::vector<outbound> slots;  // in flight, by slot; a free slot has packet_id 0
+  std::vector<std::uint32_t> free_slots;
+  id_map ids;  // packet id -> slot, for every request in flight [MQTT-2.2.1-3]
+  std::uint16_t last_packet_id = 0;
+  std::uint16_t inflight_publishes = 0;
+  std::uint64_t next_order = 0;
+  std::vector<std::uint32_t> resend_list;  // session resumed: slots to resend, in order
+  std::size_t resend_pos = 0;
+  bool resend_scanned = false;  // what is left in resend_list is PUBLISH only
+  std::vector<granted_group> granted;
+  id_map incoming;  // incoming QoS 1/2 packet ids -> in_* flags
+
+  // Connection
+  bool open = false;       // a network connection is up and not being closed
+  bool connected = false;  // and CONNACK accepted it
+  std::uint16_t window_used = 0;  // QoS 1/2 PUBLISH sent on this connection, unacknowledged
+  std::uint32_t in_unacked = 0;   // incoming QoS 1/2 unacknowledged on this connection
+  alias_table aliases_out;
+  std::vector<std::unique_ptr<std::string>> aliases_in;  // index alias - 1
+  std::vector<std::uint64_t> aliases_in_used;  // the call in which a view of it was handed out
+  std::vector<std::unique_ptr<std::string>> retired_aliases;  // replaced in this call
+  std::uint64_t call = 0;
+
+  // What we told the server (CONNECT properties).
+  std::uint16_t our_receive_maximum = 0;  // 0: not enforced
+  std::uint16_t our_alias_maximum = 0;
+
+  // The server's (CONNACK).
+  std::uint16_t receive_maximum = 65535;
+  std::uint16_t alias_maximum = 0;
+  std::uint32_t max_packet_size = max_packet_size_limit;
+  mqttw::qos max_qos = qos::exactly_once;
+  bool retain_available = true;
+  std::uint16_t keep_alive = 0;  // seconds, in force
+
+  // Keepalive
+  std::uint64_t last_write = 0;
+  bool ping_pending = false;  // a PINGREQ awaits its PINGRESP
+  std::uint64_t ping_sent_at = 0;
+
+  // ---- client.cpp: calls, input, output, events
+  void begin(std::uint64_t t);
+  const batch& end();
+  void feed(bytes_view bytes);
+  void dispatch(packet& p);
+  std::int32_t keep_packet(packet&& p);
+  event& emit(event_kind kind, token tok, reason_code code = reason_code::success, std::int32_t packet = -1);
+  void fail_request(token tok, const error& err);
+  // Encodes into the output; false (nothing written) when the codec refuses it.
+  bool write(const packet& p);
+  template <class Ack>
+  void write_ack(std::uint16_t id, reason_code code) {
+    // 3.1.1 has no reason codes; one the codec refuses for this packet becomes 0.
+    if (!write(Ack{id, v5 ? code : reason_code::success, {}})) write(Ack{id, reason_code::success, {}});
+  }
+  // The peer broke the protocol: DISCONNECT with `code` in 5.0, then close.
+  void protocol_failure(reason_code code, std::string text);
+  // Closes the connection (the host does it once the output is written).
+  void close(reason_code code, std::string text);
+
+  // ---- connect.cpp
+  void open_connection();
+  void on_connack(connack_packet& p, packet& whole);
+  void apply_connack(const connack_packet& p);
+  void on_server_disconnect(packet& whole);
+  void on_server_auth(packet& whole);
+
+  // ---- outbound.cpp
+  void publish(token tok, const publish_packet& p);
+  void subscribe(request_kind kind, token tok, const subscribe_packet& p);
+  void unsubscribe(token tok, const unsubscribe_packet& p);
+  void restore(token tok, const publish_packet& p, bool released);
+  bool enqueue(outbound&& o);  // false: failed (queue full)
+  // Sends what waits: resends of a resumed session, then the queue, in order, as far
+  // as packet ids and the Receive Maximum window allow.
+  void pump();
+  bool window_open() const;
+  std::uint16_t next_packet_id();  // 0: none free
+  std::uint32_t take_slot(outbound&& o, std::uint16_t id);
+  void free_slot(std::uint32_t slot);
+  outbound* inflight(std::uint16_t id, request_kind kind);
+  // First send of the outbound in `slot`; false when it failed (and was dropped).
+  bool first_send(std::uint32_t slot);
+  void resend(std::uint32_t slot);
+  publish_packet& fill_scratch(std::string_view topic, const publish_packet& p);
+  // The server's limits (from CONNACK) for a PUBLISH, the size one when `size`.
+  error publish_limits(std::string_view topic, const publish_packet& p, bool size);
+  // The codec's checks (always when `validate_now`, or when a limit fails: those come
+  // first), then the server's limits when `limits`.
+  error check_publish(std::string_view topic, const publish_packet& p, bool validate_now, bool limits, bool size);
+  // Encodes a PUBLISH into the output. With `aliases`, an application's Topic Alias
+  // is honoured or one is chosen (auto_topic_alias); without, the full topic goes
+  // and no Topic Alias.
+  error write_publish(std::string_view topic, const publish_packet& p, bool dup, std::uint16_t id, bool aliases);
+  // Encodes a packet into the output unless the server's Maximum Packet Size refuses it.
+  error write_checked(const packet& p);
+  std::vector<std::uint32_t> live_slots_in_order();
+
+  // ---- session.cpp
+  void session_resumed();
+  void session_lost();
+  void fail_all(reason_code code, std::string_view reason);
+  void on_puback(packet& whole);
+  void on_pubrec(packet& whole);
+  void on_pubcomp(packet& whole);
+  void on_suback(packet& whole);
+  void on_unsuback(packet& whole);
+  void finish_publish(std::uint16_t id, reason_code code, packet& whole);
+
+  // ---- subscriptions.cpp
+  void record_granted(const subscribe_packet& sent, const suback_packet& ack, bool fresh);
+  void forget_granted(const unsubscribe_packet& sent, const unsuback_packet& ack);
+  // Queues a SUBSCRIBE per granted group, at the front of the queue.
+  void queue_resubscribe();
+
+  // ---- inbound.cpp
+  void on_publish(publish_packet& p, packet& whole);
+  void on_pubrel(const pubrel_packet& p);
+  void ack(std::uint16_t id, reason_code code);
+  // A new connection: QoS 1 messages not acknowledged yet will come again, and
+  // nothing counts against our Receive Maximum yet.
+  void incoming_new_connection();
+
+  // ---- keepalive.cpp
+  void run_keepalive();
+  std::uint64_t deadline() const;
+  std::uint64_t ping_timeout_ms() const;
+};
+
+// A reason code for readable reasons: "0x95 Packet too large".
+std::string hex_code(reason_code code);
+
+}  // namespace mqttw::client
