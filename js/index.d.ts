@@ -381,6 +381,8 @@ export interface LocalTransport {
   onclose: (() => void) | null;
   send(bytes: Uint8Array): void;
   close(): void;
+  /** A new connection to the same broker (what a client reconnects with). Throws once the broker is closed. */
+  reopen(): LocalTransport;
 }
 
 export interface BrokerStats {
@@ -406,3 +408,307 @@ export interface Broker {
 }
 
 export function createBroker(options?: BrokerOptions): Promise<Broker>;
+
+// ---------------------------------------------------------------- client
+
+/**
+ * A byte connection a client can speak MQTT over: broker.connectLocal()'s, or your own
+ * with the same shape. `reopen()`, when present, makes the next one for a reconnect.
+ */
+export interface ClientTransport {
+  readonly open?: boolean;
+  onbytes: ((bytes: Uint8Array) => void) | null;
+  onclose: ((error?: Error) => void) | null;
+  send(bytes: Uint8Array): void;
+  close(): void;
+  reopen?(): ClientTransport;
+}
+
+/**
+ * Where a client connects: a URL (mqtt://, tcp://, mqtts://, tls:// in Node; ws://, wss://
+ * everywhere), a transport, or a function called for every attempt (reconnects too) that
+ * returns a URL or a transport, or a Promise of one.
+ */
+export type ConnectTarget =
+  | string
+  | URL
+  | ClientTransport
+  | (() => string | URL | ClientTransport | Promise<string | URL | ClientTransport>);
+
+/** The payloads a client sends: strings are sent as UTF-8. */
+export type PayloadInput = string | Uint8Array | ArrayBufferView | ArrayBuffer;
+
+export interface WillOptions {
+  topic: string;
+  /** Default: empty. */
+  payload?: PayloadInput;
+  qos?: QoS;
+  retain?: boolean;
+  /** 5.0: willDelayInterval, messageExpiryInterval, contentType ... */
+  properties?: PropertiesInput;
+}
+
+/**
+ * A store of in-flight QoS 1/2 publishes, so that another client taking up the same
+ * session (same clientId, clean: false) resends what one left unacknowledged. Each
+ * method may return a Promise. See MemoryStore and js/client/store.js.
+ */
+export interface Store {
+  /** A PUBLISH went out (with its messageId), or `{ cmd: 'pubrel', messageId }` replaces it once its PUBREC came. */
+  put(packet: StoredPacket): void | Promise<void>;
+  /** Its PUBACK or PUBCOMP came, or it failed for good. */
+  del(messageId: number): void | Promise<void>;
+  /** What was put and not deleted, in the order first put; read once, before the first connection. */
+  list(): StoredPacket[] | Promise<StoredPacket[]>;
+}
+
+export type StoredPacket =
+  | { cmd: 'publish'; topic: string; payload: Uint8Array; qos: 1 | 2; retain: boolean; dup: boolean; messageId: number; properties?: PropertiesInput }
+  | { cmd: 'pubrel'; messageId: number };
+
+/** The default store: memory, for one session at a time (pass the same one to the next client). */
+export class MemoryStore implements Store {
+  put(packet: StoredPacket): void;
+  del(messageId: number): void;
+  list(): StoredPacket[];
+  /** Packets held. */
+  readonly size: number;
+}
+
+export interface ClientOptions {
+  /** 4 (MQTT 3.1.1, the default, as in MQTT.js) or 5 (MQTT 5.0). */
+  protocolVersion?: 4 | 5;
+  /** Default 'mqttw_' and 8 random hex digits. */
+  clientId?: string;
+  /** Clean session (3.1.1) or Clean Start (5.0). Default true. */
+  clean?: boolean;
+  /** Seconds; 0 for none. Default 60. */
+  keepalive?: number;
+  username?: string;
+  password?: string | Uint8Array;
+  will?: WillOptions;
+  /** 5.0 CONNECT properties (sessionExpiryInterval, receiveMaximum, maximumPacketSize ...). */
+  properties?: PropertiesInput;
+  /** Milliseconds before the first retry after a connection is lost; 0: never reconnect. Default 1000. */
+  reconnectPeriod?: number;
+  /** The cap of the exponential backoff (with full jitter), in ms. Default 30000. */
+  maxReconnectPeriod?: number;
+  /** Reconnect after a CONNACK that refused too. Default false: a refusal stops reconnecting. */
+  reconnectOnConnackError?: boolean;
+  /** Milliseconds from starting an attempt to its CONNACK; 0: none. Default 30000. */
+  connectTimeout?: number;
+  /** Subscribe again after a reconnect on which the session was not present. Default true. */
+  resubscribe?: boolean;
+  /** Queue QoS 0 publishes while offline too. Default true. */
+  queueQoSZero?: boolean;
+  /** Requests waiting while offline (or beyond the server's Receive Maximum); past it they fail with 0x97. 0: no limit. Default 10000. */
+  maxQueued?: number;
+  /** Do not connect until client.connect(). Default false. */
+  manualConnect?: boolean;
+  /** Acknowledge QoS 1/2 messages only when client.ack(packet) is called. Default false. */
+  manualAck?: boolean;
+  /** 5.0: Topic Aliases chosen automatically (least recently used) within the server's maximum. Default true. */
+  autoTopicAlias?: boolean;
+  /** MQTT.js's names for autoTopicAlias. */
+  autoAssignTopicAlias?: boolean;
+  autoUseTopicAlias?: boolean;
+  /** Milliseconds a PINGRESP may take before the connection is taken as dead; 0: the keepalive. Default 0. */
+  pingTimeout?: number;
+  /** Where in-flight messages are kept for the next client of the session. Default: the client's own memory. */
+  store?: Store;
+  /** Timers in a Worker in a browser page ('auto', the default, and 'worker'), or setTimeout ('native'). */
+  timerVariant?: 'auto' | 'worker' | 'native';
+  /** TLS (mqtts://, wss:// in Node). */
+  ca?: string | Uint8Array | Array<string | Uint8Array>;
+  cert?: string | Uint8Array;
+  key?: string | Uint8Array;
+  passphrase?: string;
+  rejectUnauthorized?: boolean;
+  servername?: string;
+  ALPNProtocols?: string[] | Uint8Array;
+  /** Options for `ws` in Node (headers, ...). */
+  wsOptions?: { headers?: Record<string, string>; [option: string]: unknown };
+  /** Where to connect when connect() is given options only. */
+  protocol?: 'mqtt' | 'tcp' | 'mqtts' | 'tls' | 'ws' | 'wss';
+  host?: string;
+  hostname?: string;
+  port?: number;
+  path?: string;
+  /** MQTT.js options accepted and ignored. */
+  protocolId?: 'MQTT' | 'MQIsdp';
+  reschedulePings?: boolean;
+  log?: (...args: unknown[]) => void;
+}
+
+/** client.options: every default filled in. */
+export type ResolvedClientOptions = ClientOptions & Required<Pick<ClientOptions,
+  'protocolVersion' | 'clientId' | 'clean' | 'keepalive' | 'reconnectPeriod' | 'maxReconnectPeriod' | 'connectTimeout' |
+  'resubscribe' | 'queueQoSZero' | 'maxQueued' | 'manualConnect' | 'manualAck' | 'autoTopicAlias' | 'pingTimeout' |
+  'reconnectOnConnackError' | 'timerVariant'>>;
+
+export interface PublishOptions {
+  /** Default 0. */
+  qos?: QoS;
+  retain?: boolean;
+  dup?: boolean;
+  /** 5.0: messageExpiryInterval, responseTopic, correlationData, userProperties, topicAlias ... */
+  properties?: PropertiesInput;
+}
+
+export interface SubscribeOptions {
+  /** Default 0. */
+  qos?: QoS;
+  /** 5.0 No Local. */
+  nl?: boolean;
+  /** 5.0 Retain As Published. */
+  rap?: boolean;
+  /** 5.0 Retain Handling: 0, 1 or 2. */
+  rh?: 0 | 1 | 2;
+  /** 5.0: subscriptionIdentifier, userProperties. */
+  properties?: PropertiesInput;
+}
+
+/** subscribe()'s object form: filter -> its options (or just its QoS). */
+export type SubscriptionMap = Record<string, QoS | Omit<SubscribeOptions, 'properties'>>;
+
+export interface SubscriptionGrant {
+  topic: string;
+  /**
+   * The QoS granted (0, 1, 2), or for a filter the server refused its reason code (0x80
+   * and up; a 3.1.1 server has only 0x80 = 128). A refusal resolves, it does not reject.
+   */
+  qos: number;
+  nl?: boolean;
+  rap?: boolean;
+  rh?: number;
+}
+
+export interface UnsubscribeOptions {
+  properties?: PropertiesInput;
+}
+
+export interface EndOptions {
+  /** 5.0 DISCONNECT reason code. Default 0. */
+  reasonCode?: number;
+  /** 5.0: sessionExpiryInterval, reasonString, userProperties. */
+  properties?: PropertiesInput;
+}
+
+export interface AuthOptions {
+  /** 0x18 Continue authentication (default) or 0x19 Re-authenticate. */
+  reasonCode?: number;
+  properties?: PropertiesInput;
+}
+
+/** MQTT.js's callbacks: (err, result). */
+export type Callback<T> = (err: Error | null, result?: T) => void;
+
+/**
+ * The errors of a client: refusals, connectTimeout and transport errors reject
+ * connectAsync and reach 'error'; failed requests reject their Promise.
+ */
+export interface ClientError extends MqttError {
+  /** The reason code, or the socket's error code (ECONNREFUSED ...) for a transport error. */
+  code: number | string;
+  /** 3.1.1: the CONNACK return code of a refusal. */
+  returnCode?: number;
+  /** The CONNACK of a refusal. */
+  packet?: ConnackPacket;
+}
+
+/** A message's payload: a Buffer in Node (payload.toString() is the text), a Uint8Array elsewhere. */
+export type MessagePayload = Uint8Array;
+
+export interface MqttClientEvents {
+  connect: (connack: ConnackPacket) => void;
+  message: (topic: string, payload: MessagePayload, packet: PublishPacket) => void;
+  reconnect: () => void;
+  offline: () => void;
+  close: () => void;
+  disconnect: (packet: DisconnectPacket) => void;
+  error: (err: ClientError | Error) => void;
+  end: () => void;
+  packetsend: (packet: Packet) => void;
+  packetreceive: (packet: Packet) => void;
+}
+
+export class MqttClient {
+  constructor(target: ConnectTarget | undefined, options?: ClientOptions);
+
+  readonly options: ResolvedClientOptions;
+  /** CONNACK accepted the current connection. */
+  readonly connected: boolean;
+  /** The connection was lost and the client is trying to get it back. */
+  readonly reconnecting: boolean;
+  /** end() was called and has not finished. */
+  readonly disconnecting: boolean;
+  /** end() has finished. */
+  readonly disconnected: boolean;
+  /** While reconnecting: the ms waited before the next attempt. */
+  readonly reconnectDelay: number;
+  /** The 5.0 properties of the CONNACK of the current connection. */
+  readonly serverProperties: Properties | undefined;
+
+  on<E extends keyof MqttClientEvents>(event: E, listener: MqttClientEvents[E]): this;
+  addListener<E extends keyof MqttClientEvents>(event: E, listener: MqttClientEvents[E]): this;
+  once<E extends keyof MqttClientEvents>(event: E, listener: MqttClientEvents[E]): this;
+  prependListener<E extends keyof MqttClientEvents>(event: E, listener: MqttClientEvents[E]): this;
+  prependOnceListener<E extends keyof MqttClientEvents>(event: E, listener: MqttClientEvents[E]): this;
+  off<E extends keyof MqttClientEvents>(event: E, listener: MqttClientEvents[E]): this;
+  removeListener<E extends keyof MqttClientEvents>(event: E, listener: MqttClientEvents[E]): this;
+  removeAllListeners(event?: keyof MqttClientEvents): this;
+  emit<E extends keyof MqttClientEvents>(event: E, ...args: Parameters<MqttClientEvents[E]>): boolean;
+  listenerCount(event: keyof MqttClientEvents): number;
+  listeners<E extends keyof MqttClientEvents>(event: E): MqttClientEvents[E][];
+  eventNames(): Array<keyof MqttClientEvents>;
+
+  /** With manualConnect: starts connecting. */
+  connect(): this;
+  /** Drops the current connection, if any, and connects again at once. */
+  reconnect(): this;
+
+  /** Resolves when a QoS 0 message is written, with the PUBACK (QoS 1) or PUBCOMP (QoS 2). */
+  publish(topic: string, payload: PayloadInput, options?: PublishOptions): Promise<AckPacket | undefined>;
+  publish(topic: string, payload: PayloadInput, callback: Callback<AckPacket | undefined>): this;
+  publish(topic: string, payload: PayloadInput, options: PublishOptions | undefined, callback: Callback<AckPacket | undefined>): this;
+  publishAsync(topic: string, payload: PayloadInput, options?: PublishOptions): Promise<AckPacket | undefined>;
+
+  subscribe(topics: string | string[] | SubscriptionMap, options?: SubscribeOptions): Promise<SubscriptionGrant[]>;
+  subscribe(topics: string | string[] | SubscriptionMap, callback: Callback<SubscriptionGrant[]>): this;
+  subscribe(topics: string | string[] | SubscriptionMap, options: SubscribeOptions | undefined, callback: Callback<SubscriptionGrant[]>): this;
+  subscribeAsync(topics: string | string[] | SubscriptionMap, options?: SubscribeOptions): Promise<SubscriptionGrant[]>;
+
+  /** Resolves with the UNSUBACK (its 5.0 reason codes in `granted`). */
+  unsubscribe(topics: string | string[], options?: UnsubscribeOptions): Promise<UnsubackPacket | undefined>;
+  unsubscribe(topics: string | string[], callback: Callback<UnsubackPacket | undefined>): this;
+  unsubscribe(topics: string | string[], options: UnsubscribeOptions | undefined, callback: Callback<UnsubackPacket | undefined>): this;
+  unsubscribeAsync(topics: string | string[], options?: UnsubscribeOptions): Promise<UnsubackPacket | undefined>;
+
+  /**
+   * Without force, waits (10 s at most) for in-flight messages, then sends DISCONNECT;
+   * with force, closes at once. Pending requests then fail with 0x8B.
+   */
+  end(force?: boolean, options?: EndOptions): Promise<void>;
+  end(options: EndOptions): Promise<void>;
+  end(callback: Callback<void>): this;
+  end(force: boolean, callback: Callback<void>): this;
+  end(force: boolean, options: EndOptions | undefined, callback: Callback<void>): this;
+  endAsync(force?: boolean, options?: EndOptions): Promise<void>;
+
+  /** With manualAck: sends the PUBACK or PUBREC of a QoS 1/2 message (reasonCode 0, 0x10, or a 5.0 refusal from 0x80). */
+  ack(packet: PublishPacket, reasonCode?: number): void;
+
+  /** 5.0 enhanced authentication: override it, and call back with the AUTH to answer. */
+  handleAuth(packet: AuthPacket, callback: (err: Error | null, answer?: AuthOptions) => void): void;
+  /** Sends AUTH: the next step of an exchange, or reasonCode 0x19 to re-authenticate. */
+  auth(packet?: AuthOptions): void;
+}
+
+/** Returns at once; connects unless manualConnect. Throws at once for a bad option. */
+export function connect(target: ConnectTarget, options?: ClientOptions): MqttClient;
+/** connect(options) with protocol, host and port (or none: mqtt://localhost). */
+export function connect(options?: ClientOptions): MqttClient;
+
+/** Resolves once CONNACK accepted the connection; rejects with the first failure's error (ClientError), after ending the client. */
+export function connectAsync(target: ConnectTarget, options?: ClientOptions): Promise<MqttClient>;
+export function connectAsync(options?: ClientOptions): Promise<MqttClient>;

@@ -5,3 +5,6 @@ export { createDecoder, encode, MAX_PACKET_SIZE } from './codec.js';
 export { MqttError } from './errors.js';
 export { REASON_CODES, reasonCodeName } from './reason-codes.js';
 export { createBroker } from './broker/broker.js';
+export { connect, connectAsync } from './client/connect.js';
+export { MqttClient } from './client/client.js';
+export { MemoryStore } from './client/store.js';

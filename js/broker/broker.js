@@ -68,7 +68,7 @@ export class Broker {
   // A transport to this broker for a client in the same realm (see local-transport.js).
   connectLocal() {
     this.#checkOpen();
-    return new LocalTransport((t) => this.#attach(t));
+    return new LocalTransport((t) => this.#attach(t), () => this.connectLocal());
   }
 
   // Counters: clientsConnected, sessions, messagesReceived, messagesSent,

@@ -6,14 +6,17 @@
 //   t.onbytes = (bytes) => { ... };   // from the broker
 //   t.onclose = () => { ... };        // the broker closed it
 //   t.send(bytes); t.close();
+//   const next = t.reopen();          // a new connection to the same broker (reconnects)
 export class LocalTransport {
   onbytes = null;
   onclose = null;
   #peer;
   #open = true;
+  #reopen;
 
-  constructor(attach) {
+  constructor(attach, reopen) {
     const self = this;
+    this.#reopen = reopen;
     this.#peer = attach({
       kind: 'local',
       remoteAddress: 'local',
@@ -28,6 +31,11 @@ export class LocalTransport {
   }
 
   get open() { return this.#open; }
+
+  // Throws when the broker has been closed.
+  reopen() {
+    return this.#reopen();
+  }
 
   send(bytes) {
     if (!this.#open) throw new Error('the local connection to the broker is closed');

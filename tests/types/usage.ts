@@ -52,3 +52,51 @@ async function brokerUse(): Promise<void> {
   await broker.close();
 }
 void brokerUse;
+
+// The client, as the README uses it.
+import {
+  connect, connectAsync, MqttClient, MemoryStore, type SubscriptionGrant, type AckPacket, type ConnackPacket,
+} from 'mqtt-wasm';
+
+async function clientUse(broker: Broker): Promise<void> {
+  const store = new MemoryStore();
+  const client: MqttClient = await connectAsync(broker.connectLocal(), {
+    protocolVersion: 5,
+    clientId: 'typed',
+    clean: false,
+    keepalive: 30,
+    reconnectPeriod: 500,
+    maxReconnectPeriod: 10_000,
+    will: { topic: 'status/typed', payload: 'gone', qos: 1, retain: true },
+    properties: { sessionExpiryInterval: 3600 },
+    store,
+  });
+  client.on('connect', (connack: ConnackPacket) => void connack.sessionPresent);
+  client.on('message', (topic: string, payload: Uint8Array, packet) => {
+    void topic;
+    void new TextDecoder().decode(payload);
+    if (packet.qos > 0) client.ack(packet, 0);
+  });
+  client.on('error', (err) => void err.message);
+  client.on('packetsend', (packet) => void packet.cmd);
+  const granted: SubscriptionGrant[] = await client.subscribe({ 'a/+': { qos: 1, nl: true }, 'b/#': 2 });
+  const refused: boolean = granted.some((g) => g.qos >= 0x80);
+  void refused;
+  const ack: AckPacket | undefined = await client.publishAsync('a/b', new Uint8Array([1, 2]), { qos: 1, retain: false });
+  void ack?.reasonCode;
+  client.publish('a/b', 'text', { qos: 0 }, (err) => void err);
+  await client.unsubscribe(['a/+', 'b/#']);
+  const connected: boolean = client.connected;
+  void connected;
+  void store.size;
+  // @ts-expect-error QoS 3 does not exist
+  await client.publish('a/b', 'x', { qos: 3 });
+  await client.end(false, { reasonCode: 0 });
+
+  const other = connect('ws://127.0.0.1:8080/mqtt', { manualConnect: true, wsOptions: { headers: { 'x-a': 'b' } } });
+  other.connect();
+  await other.endAsync(true);
+  const reconnecting = connect(() => broker.connectLocal(), { reconnectPeriod: 0 });
+  void reconnecting.reconnecting;
+}
+void clientUse;

@@ -1,0 +1,51 @@
+// The core's output reaches the transport once per microtask: a loop of a thousand
+// publishes is one write, not a thousand. More than FLUSH_AT_ONCE bytes pending are
+// written at once, so a long synchronous loop does not hold its whole output.
+//
+//   const flusher = new Flusher(() => core.takeOutput(), (bytes) => transport.send(bytes));
+//   flusher.noted(length);      // the core reported output(length)
+//   flusher.afterFlush(fn);     // fn runs once what is pending now has been written
+//   flusher.flush();            // now (before a close)
+export const FLUSH_AT_ONCE = 1 << 20;
+
+export class Flusher {
+  #take;
+  #write;
+  #queued = false;
+  #after = [];
+  #run = () => {
+    this.#queued = false;
+    this.flush();
+  };
+
+  constructor(take, write) {
+    this.#take = take;
+    this.#write = write;
+  }
+
+  noted(length) {
+    if (length >= FLUSH_AT_ONCE) this.flush();
+    else this.#queue();
+  }
+
+  afterFlush(fn) {
+    this.#after.push(fn);
+    this.#queue();
+  }
+
+  flush() {
+    const bytes = this.#take();
+    if (bytes !== null && bytes.length > 0) this.#write(bytes);
+    if (this.#after.length) {
+      const after = this.#after;
+      this.#after = [];
+      for (const fn of after) fn();
+    }
+  }
+
+  #queue() {
+    if (this.#queued) return;
+    this.#queued = true;
+    queueMicrotask(this.#run);
+  }
+}

@@ -1,0 +1,100 @@
+// Where each connection attempt gets its transport from, for the three kinds of
+// connect() target:
+//   a URL                       opened anew for every attempt;
+//   a function                  called for every attempt; it returns a URL or a
+//                               transport, or a Promise of one;
+//   a transport object          used for the first attempt. A transport that can make
+//                               its successor (`reopen()`, as broker.connectLocal()'s
+//                               has) gives the next ones; any other cannot be reconnected.
+import { openTransport } from '../transports/open-transport.js';
+import { isNode } from '../environment.js';
+import { locationUrl } from './options.js';
+
+const PROTOCOLS = new Set(['mqtt:', 'tcp:', 'mqtts:', 'tls:', 'ws:', 'wss:']);
+const NODE_ONLY = new Set(['mqtt:', 'tcp:', 'mqtts:', 'tls:']);
+
+export function isTransport(target) {
+  return target !== null && typeof target === 'object' && typeof target.send === 'function' &&
+    typeof target.close === 'function' && 'onbytes' in target;
+}
+
+// A URL connect() can use here, or a clear error now rather than at the first attempt.
+export function checkUrl(text) {
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new TypeError(`connect: not a broker URL: "${text}" (expected mqtt://, mqtts://, ws:// or wss://)`);
+  }
+  if (!PROTOCOLS.has(url.protocol)) {
+    throw new TypeError(`connect: unsupported protocol "${url.protocol}" in ${text} (expected mqtt://, tcp://, mqtts://, tls://, ws:// or wss://)`);
+  }
+  if (NODE_ONLY.has(url.protocol) && !isNode) {
+    throw new TypeError(`connect: ${url.protocol}// needs Node.js: a browser can reach a broker only over ws:// or wss://`);
+  }
+  return url;
+}
+
+// connect(target, options) as MQTT.js takes it: connect(options) with protocol, host
+// and port in the options, or a URL with the user name and password in it.
+export function resolveTarget(target, options) {
+  if (target === undefined || target === null) return [locationUrl(options ?? {}), options];
+  if (typeof target === 'object' && !(target instanceof URL) && !isTransport(target) && options === undefined) {
+    return [locationUrl(target), target];
+  }
+  if (typeof target === 'string' || target instanceof URL) {
+    const url = checkUrl(String(target));
+    if (url.username || url.password) {
+      const credentials = { username: decodeURIComponent(url.username) };
+      if (url.password) credentials.password = decodeURIComponent(url.password);
+      options = { ...credentials, ...options };
+      url.username = '';
+      url.password = '';
+    }
+    return [url.href, options];
+  }
+  return [target, options];
+}
+
+export class TransportSource {
+  #target;
+  #options;
+  #kind;  // 'url' | 'function' | 'transport'
+  #used = false;
+
+  constructor(target, transportOptions) {
+    this.#options = transportOptions;
+    if (typeof target === 'function') this.#kind = 'function';
+    else if (isTransport(target)) this.#kind = 'transport';
+    else {
+      this.#kind = 'url';
+      target = checkUrl(String(target)).href;
+    }
+    this.#target = target;
+  }
+
+  // Whether another attempt can get a transport after the first.
+  get reopenable() {
+    return this.#kind !== 'transport' || typeof this.#target.reopen === 'function';
+  }
+
+  // The transport for the next attempt, open (or a rejection saying why not).
+  async open() {
+    if (this.#kind === 'url') return openTransport(this.#target, this.#options);
+    if (this.#kind === 'function') {
+      const made = await this.#target();
+      if (!isTransport(made) && typeof made !== 'string' && !(made instanceof URL)) {
+        throw new TypeError('connect: the target function must return a URL or a transport (or a Promise of one)');
+      }
+      return openTransport(isTransport(made) ? made : checkUrl(String(made)).href, this.#options);
+    }
+    if (this.#used) {
+      if (typeof this.#target.reopen !== 'function') {
+        throw new Error('the transport given to connect() is closed, and it cannot be reopened: pass a URL, or a function returning a new transport, to reconnect');
+      }
+      this.#target = this.#target.reopen();
+    }
+    this.#used = true;
+    return openTransport(this.#target, this.#options);
+  }
+}
