@@ -1,0 +1,121 @@
+// Browser bundle sizes, gzipped (zlib level 9): our client bundled by esbuild for the
+// browser (ESM, minified) plus mqttw.wasm, against MQTT.js's own browser bundle
+// (node_modules/mqtt/dist/mqtt.min.js). Also the same with the broker included.
+// Usage: node bench/client/bundle.js          (prints what each bundle contains)
+//
+// How ours is bundled, and why:
+// - Files named *-node.js are replaced by an empty module. They are loaded only
+//   behind `isNode` (js/environment.js), so a browser never runs them, and their
+//   node:* imports cannot be bundled for the browser anyway.
+// - openTransport() loads its transport with import(where), a variable, which no
+//   bundler follows. The entry therefore exports openWebSocket from
+//   js/transports/ws-browser.js, so that the WebSocket transport a browser needs is
+//   in the bytes counted. (A bundle a browser can run needs that import to be a
+//   literal: a point for the lead, see docs/BENCHMARKS.md.)
+// - mqttw.wasm is fetched next to the bundle at run time, so it is counted as a
+//   file of its own.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MQTTJS_BUNDLE = 'node_modules/mqtt/dist/mqtt.min.js';
+const WASM = 'js/wasm/mqttw.wasm';
+
+export const gzipSize = (bytes) => zlib.gzipSync(bytes, { level: 9 }).length;
+
+const ENTRIES = {
+  client: [
+    "export { connectAsync } from './js/index.js';",
+    "export { openWebSocket } from './js/transports/ws-browser.js';",
+  ].join('\n'),
+  clientAndBroker: [
+    "export { connectAsync, createBroker } from './js/index.js';",
+    "export { openWebSocket } from './js/transports/ws-browser.js';",
+  ].join('\n'),
+};
+
+const nodeOnlyStub = {
+  name: 'node-only-stub',
+  setup(build) {
+    build.onResolve({ filter: /-node\.js$/ }, (args) => ({ path: args.path, namespace: 'node-only-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'node-only-stub' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
+async function bundle(esbuild, contents) {
+  const result = await esbuild.build({
+    stdin: { contents, resolveDir: ROOT, sourcefile: 'entry.js', loader: 'js' },
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [nodeOnlyStub],
+  });
+  const js = result.outputFiles[0].contents;
+  const output = Object.values(result.metafile.outputs)[0];
+  const inputs = Object.entries(output.inputs)
+    .filter(([, v]) => v.bytesInOutput > 0)
+    .map(([file, v]) => ({ file, bytes: v.bytesInOutput }))
+    .sort((a, b) => b.bytes - a.bytes);
+  const warnings = result.warnings.map((w) => `${w.location?.file ?? ''}:${w.location?.line ?? ''} ${w.text}`);
+  return { js: js.length, jsGzip: gzipSize(js), inputs, warnings };
+}
+
+// Resolves to { error } when esbuild is not installed, else to every figure.
+export async function measureBundles() {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch (err) {
+    return { error: `esbuild is not installed (npm install --save-dev esbuild): ${err.message}` };
+  }
+  const wasm = readFileSync(new URL(WASM, `file://${ROOT}`));
+  const mqttjs = readFileSync(new URL(MQTTJS_BUNDLE, `file://${ROOT}`));
+  let client;
+  let withBroker;
+  try {
+    client = await bundle(esbuild, ENTRIES.client);
+    withBroker = await bundle(esbuild, ENTRIES.clientAndBroker);
+  } catch (err) {
+    return { error: `esbuild could not bundle the client: ${err.errors?.[0]?.text ?? err.message}` };
+  }
+  const wasmGzip = gzipSize(wasm);
+  return {
+    esbuildVersion: esbuild.version,
+    wasm: { bytes: wasm.length, gzip: wasmGzip },
+    mqttjs: { file: MQTTJS_BUNDLE, bytes: mqttjs.length, gzip: gzipSize(mqttjs) },
+    client: { ...client, totalGzip: client.jsGzip + wasmGzip },
+    withBroker: { ...withBroker, totalGzip: withBroker.jsGzip + wasmGzip },
+  };
+}
+
+const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
+
+export function printBundles(b) {
+  if (b.error) {
+    console.log(`\nBundle size: not measured: ${b.error}`);
+    return;
+  }
+  console.log(`\n### Browser bundle, gzipped (zlib level 9; esbuild ${b.esbuildVersion}, platform browser, ESM, minified)\n`);
+  console.log('| bundle | JS | JS gzipped | + mqttw.wasm gzipped | total gzipped | ours / MQTT.js |');
+  console.log('|---|---|---|---|---|---|');
+  const row = (name, r) => console.log(`| ${name} | ${kB(r.js)} | ${kB(r.jsGzip)} | ${kB(b.wasm.gzip)} | **${kB(r.totalGzip)}** | **${(r.totalGzip / b.mqttjs.gzip).toFixed(2)}×** |`);
+  row('mqtt-wasm client (connectAsync)', b.client);
+  row('mqtt-wasm client + broker (createBroker)', b.withBroker);
+  console.log(`| MQTT.js (${b.mqttjs.file}) | ${kB(b.mqttjs.bytes)} | ${kB(b.mqttjs.gzip)} | – | **${kB(b.mqttjs.gzip)}** | 1.00× |`);
+  console.log(`\nmqttw.wasm: ${kB(b.wasm.bytes)} (${kB(b.wasm.gzip)} gzipped), one module for codec, broker and client.`);
+  for (const [name, r] of [['client', b.client], ['client + broker', b.withBroker]]) {
+    console.log(`\nWhat the ${name} bundle contains (minified bytes per input):`);
+    console.log(r.inputs.map((i) => `  ${String(i.bytes).padStart(7)}  ${i.file}`).join('\n'));
+    if (r.warnings.length) console.log(`  esbuild warnings:\n    ${r.warnings.join('\n    ')}`);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  printBundles(await measureBundles());
+}
