@@ -16,6 +16,10 @@ const types = {
   '.css': 'text/css',
 };
 
+// A page that imports the package as a user's project would, from
+// ./node_modules/mqtt-wasm/, gets this repository there.
+const PACKAGE_PREFIX = '/node_modules/mqtt-wasm/';
+
 /** Starts the server; resolves to { url, close() }. `pages` maps paths to HTML. */
 export async function startStaticServer(pages = {}) {
   const server = createServer(async (req, res) => {
@@ -25,7 +29,8 @@ export async function startStaticServer(pages = {}) {
       res.end(pages[path]);
       return;
     }
-    const file = normalize(join(root, path));
+    const local = path.startsWith(PACKAGE_PREFIX) ? path.slice(PACKAGE_PREFIX.length - 1) : path;
+    const file = normalize(join(root, local));
     if (!file.startsWith(root)) {
       res.writeHead(403).end();
       return;
