@@ -17,6 +17,16 @@ error too_large(packet_type type, std::size_t size, std::uint32_t max) {
                         " bytes [MQTT-3.2.2-15]");
 }
 
+// The codec checks a SUBSCRIBE or UNSUBSCRIBE with a packet id; the real one comes
+// when it is sent.
+template <class Packet>
+error check_without_id(Packet& p, protocol_version version) {
+  p.packet_id = 1;
+  error err = validate(p, version);
+  p.packet_id = 0;
+  return err;
+}
+
 }  // namespace
 
 // ---- requests ----------------------------------------------------------------------
@@ -68,18 +78,8 @@ void client::state::subscribe(request_kind kind, token tok, const subscribe_pack
   o.tok = tok;
   o.sub = std::make_unique<owned_subscribe>();
   o.sub->assign(p);
-  o.sub->packet.packet_id = 1;  // the codec wants one; the real one comes when it is sent
-  if (error err = validate(o.sub->packet, version)) return fail_request(tok, err);
-  o.sub->packet.packet_id = 0;
-  // Only PUBLISH waits for the window: what waits in the queue while connected does
-  // not hold this back [MQTT-3.3.4-8].
-  if (connected) {
-    if (const std::uint16_t id = next_packet_id()) {
-      first_send(take_slot(std::move(o), id));
-      return;
-    }
-  }
-  enqueue(std::move(o));
+  if (error err = check_without_id(o.sub->packet, version)) return fail_request(tok, err);
+  send_or_queue_control(std::move(o));
 }
 
 void client::state::unsubscribe(token tok, const unsubscribe_packet& p) {
@@ -88,11 +88,13 @@ void client::state::unsubscribe(token tok, const unsubscribe_packet& p) {
   o.tok = tok;
   o.unsub = std::make_unique<owned_unsubscribe>();
   o.unsub->assign(p);
-  o.unsub->packet.packet_id = 1;
-  if (error err = validate(o.unsub->packet, version)) return fail_request(tok, err);
-  o.unsub->packet.packet_id = 0;
-  // Only PUBLISH waits for the window: what waits in the queue while connected does
-  // not hold this back [MQTT-3.3.4-8].
+  if (error err = check_without_id(o.unsub->packet, version)) return fail_request(tok, err);
+  send_or_queue_control(std::move(o));
+}
+
+// Only PUBLISH waits for the window: what waits in the queue while connected does not
+// hold a SUBSCRIBE or UNSUBSCRIBE back [MQTT-3.3.4-8].
+void client::state::send_or_queue_control(outbound o) {
   if (connected) {
     if (const std::uint16_t id = next_packet_id()) {
       first_send(take_slot(std::move(o), id));

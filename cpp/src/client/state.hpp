@@ -245,6 +245,7 @@ struct client::state {
   void publish(token tok, const publish_packet& p);
   void subscribe(request_kind kind, token tok, const subscribe_packet& p);
   void unsubscribe(token tok, const unsubscribe_packet& p);
+  void send_or_queue_control(outbound o);
   void restore(token tok, const publish_packet& p, bool released);
   bool enqueue(outbound&& o);  // false: failed (queue full)
   // Sends what waits: resends of a resumed session, then the queue, in order, as far
