@@ -20,6 +20,7 @@
 #include "mqttw/broker/broker.hpp"
 #include "mqttw/codec/decoder.hpp"
 #include "mqttw/codec/encoder.hpp"
+#include "test_support.hpp"
 
 namespace mqttw::test {
 
@@ -205,12 +206,3 @@ struct broker_harness {
 
 }  // namespace mqttw::test
 
-// Reason codes print as "0x82 Protocol Error" in failed checks.
-template <>
-struct Catch::StringMaker<mqttw::reason_code> {
-  static std::string convert(mqttw::reason_code code) {
-    static constexpr char digits[] = "0123456789ABCDEF";
-    const auto n = static_cast<unsigned>(code);
-    return std::string("0x") + digits[n >> 4] + digits[n & 15] + " " + std::string(mqttw::reason_code_name(code));
-  }
-};

@@ -397,15 +397,6 @@ inline property prop(property_id id, std::uint32_t n) { return property::integer
 
 }  // namespace mqttw::test
 
-// Reason codes print as "0x82 Protocol Error" in failed checks.
-template <>
-struct Catch::StringMaker<mqttw::reason_code> {
-  static std::string convert(mqttw::reason_code code) {
-    static constexpr char digits[] = "0123456789ABCDEF";
-    const auto n = static_cast<unsigned>(code);
-    return std::string("0x") + digits[n >> 4] + digits[n & 15] + " " + std::string(mqttw::reason_code_name(code));
-  }
-};
 
 template <>
 struct Catch::StringMaker<mqttw::client::event_kind> {
