@@ -28,12 +28,41 @@ import { PacketTap } from './packet-tap.js';
 import { messagePayload } from './payload.js';
 import { ackCode, disconnectPacket, publishPacket, splitArguments, subscribePacket, unsubscribePacket } from './requests.js';
 import { StoreLink } from './store-link.js';
-import { closeError, lostBeforeConnackError, refusalError, requestError, timeoutError, transportError } from './failures.js';
+import { closeError, lostBeforeConnackError, refusalError, requestError, subscribeRefusedError, timeoutError, transportError } from './failures.js';
 
 // end() waits this long at most for in-flight messages to complete.
 const END_WAIT_MS = 10000;
 const CLIENT_ENDED = 0x8b;
 const noop = () => {};
+// The kinds of request, and what the core said of the publish under way.
+const PUBLISH = 1;
+const SUBSCRIBE = 2;
+const UNSUBSCRIBE = 3;
+const NONE = 0;
+const COMPLETED = 1;
+const FAILED = 2;
+
+// A request waiting for the core: one shape for every kind.
+class Request {
+  constructor(kind, qos, packet, subscriptions) {
+    this.kind = kind;                    // 'publish' | 'subscribe' | 'unsubscribe'
+    this.qos = qos;
+    this.packet = packet;                // a QoS 1/2 publish to store
+    this.subscriptions = subscriptions;
+    this.messageId = undefined;          // the packet id the store knows it by
+    this.resolve = undefined;
+    this.reject = undefined;
+    this.promise = undefined;
+  }
+}
+
+// The executor of every request's Promise (no closure per request).
+let takenResolve;
+let takenReject;
+function takeResolvers(resolve, reject) {
+  takenResolve = resolve;
+  takenReject = reject;
+}
 
 export class MqttClient extends Emitter {
   /** The options with every default filled in. */
@@ -65,10 +94,19 @@ export class MqttClient extends Emitter {
   #finishQueued = false;
   #abandoning = false;
 
-  #pending = new Map(); // token -> { kind, resolve, reject, qos, packet, messageId, subscriptions }
+  #pending = new Map(); // token -> Request
   #nextToken = 1;
   #timer = { core: null, connect: null, reconnect: null, end: null };
-  #coreTimerAt = 0;
+  #inCall = 0;           // the token of the QoS 0 publish the core is taking, and what it said
+  #inCallOutcome = NONE;
+  #inCallCode = 0;
+  #inCallText = '';
+  #scratch = { cmd: 'publish', topic: '', payload: undefined, qos: 0, retain: false, dup: false, properties: undefined };
+  #written = null;       // the promise of the QoS 0 publishes the next flush writes
+  #resolveWritten = null;
+  #coreTimerAt = 0;      // the deadline the core wants
+  #coreTimerArmed = 0;   // the deadline the armed timer is set for (never later than the one wanted)
+  #coreTimerHolds = false;
 
   constructor(target, options) {
     super();
@@ -141,7 +179,9 @@ export class MqttClient extends Emitter {
     const now = Date.now();
     for (const { publish, released } of stored) {
       const token = this.#token();
-      this.#pending.set(token, { kind: 'publish', qos: publish.qos, packet: publish, messageId: publish.messageId });
+      const entry = new Request('publish', publish.qos, publish, undefined);
+      entry.messageId = publish.messageId;
+      this.#pending.set(token, entry);
       core.restore(token, publish, released, now);
     }
   }
@@ -271,16 +311,37 @@ export class MqttClient extends Emitter {
     return core;
   }
 
+  // The core asks for a new deadline after nearly every call (each publish moves the
+  // keepalive later). An armed timer is kept when the deadline only moves later: when
+  // it fires early, it is armed again for the deadline wanted then, so that a busy
+  // connection costs one timer per keepalive period, not one per publish.
   #setCoreTimer(at) {
-    this.#clearTimer('core');
-    if (!at) return;
+    if (!at) {
+      this.#clearTimer('core');
+      return;
+    }
     this.#coreTimerAt = at;
-    // The keepalive holds Node only while a connection is up (as a socket would).
-    this.#timer.core = this.#timers.set(() => {
-      this.#timer.core = null;
-      this.#core?.tick(Date.now());
-    }, at - Date.now(), this.#transport !== null);
+    if (this.#timer.core !== null) {
+      if (this.#coreTimerArmed <= at && this.#coreTimerHolds === (this.#transport !== null)) return;
+      this.#clearTimer('core');
+    }
+    this.#armCoreTimer(at);
   }
+
+  #armCoreTimer(at) {
+    // The keepalive holds Node only while a connection is up (as a socket would).
+    const hold = this.#transport !== null;
+    this.#coreTimerArmed = at;
+    this.#coreTimerHolds = hold;
+    this.#timer.core = this.#timers.set(this.#coreTimerFired, at - Date.now(), hold);
+  }
+
+  #coreTimerFired = () => {
+    this.#timer.core = null;
+    const now = Date.now();
+    if (now < this.#coreTimerAt) this.#armCoreTimer(this.#coreTimerAt);
+    else this.#core?.tick(now);
+  };
 
   #onConnected(connack) {
     this.#clearTimer('connect');
@@ -305,37 +366,58 @@ export class MqttClient extends Emitter {
   }
 
   #onCompleted(token, code, packet) {
+    if (token === this.#inCall) {
+      this.#inCallOutcome = COMPLETED;
+      return;
+    }
     const p = this.#pending.get(token);
     if (p === undefined) return;
     this.#pending.delete(token);
+    this.#complete(p, code, packet);
+  }
+
+  #complete(p, code, packet) {
     if (p.kind === 'publish') {
       this.#store?.done(p);
       if (p.qos === 0) {
-        if (p.resolve) this.#flusher.afterFlush(() => p.resolve(undefined));
+        if (p.resolve) (this.#written ?? this.#newWritten()).then(p.resolve);
       } else if (code >= 0x80) {
-        p.reject?.(requestError(code, `publish refused by the server: ${packet?.properties?.reasonString ?? `reason code 0x${code.toString(16)}`}`));
+        rejectRequest(p, requestError(code, `publish refused by the server: ${packet?.properties?.reasonString ?? `reason code 0x${code.toString(16)}`}`));
       } else {
         p.resolve?.(packet);
       }
     } else if (p.kind === 'subscribe') {
       // The granted QoS per filter, or its refusal (0x80 and up; 3.1.1 has only 0x80).
-      const granted = packet?.granted ?? [];
-      p.resolve(p.subscriptions.map((s, i) => ({ ...s, qos: granted[i] ?? code })));
+      const codes = packet?.granted ?? [];
+      const granted = p.subscriptions.map((s, i) => ({ ...s, qos: codes[i] ?? code }));
+      const refused = granted.find((g) => g.qos >= 0x80);
+      if (refused === undefined) p.resolve(granted);
+      else rejectRequest(p, subscribeRefusedError(refused, granted, packet));
     } else {
       p.resolve(packet);
     }
-    this.#checkDrained();
+    if (this.#timer.end !== null) this.#checkDrained();
   }
 
   #onFailed(token, code, text) {
+    if (token === this.#inCall) {
+      this.#inCallOutcome = FAILED;
+      this.#inCallCode = code;
+      this.#inCallText = text;
+      return;
+    }
     const p = this.#pending.get(token);
     if (p === undefined) return;
     this.#pending.delete(token);
+    this.#fail(p, code, text);
+  }
+
+  #fail(p, code, text) {
     // An ended client keeps in the store what its session may resume.
     const keep = this.#abandoning && !this.options.clean;
     if (!keep) this.#store?.done(p);
-    p.reject?.(requestError(code, text));
-    this.#checkDrained();
+    rejectRequest(p, requestError(code, text));
+    if (this.#timer.end !== null) this.#checkDrained();
   }
 
   #onStored(token, packetId) {
@@ -396,7 +478,12 @@ export class MqttClient extends Emitter {
       return;
     }
     const packets = this.#tap.sent(bytes, this.listenerCount('packetsend') > 0);
-    if (packets !== null) for (const p of packets) this.#emit('packetsend', p);
+    if (packets !== null) {
+      for (const p of packets) {
+        if (p.cmd === 'publish') p.payload = messagePayload(p.payload);
+        this.#emit('packetsend', p);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- requests
@@ -408,14 +495,76 @@ export class MqttClient extends Emitter {
   publish(topic, payload, opts, callback) {
     let packet;
     try {
-      [opts, callback] = splitArguments(opts, callback);
-      packet = publishPacket(topic, payload, opts, this.options.protocolVersion);
+      if (callback !== undefined || typeof opts === 'function') [opts, callback] = splitArguments(opts, callback);
+      // Without a store nothing keeps the packet: one object serves every publish.
+      packet = publishPacket(topic, payload, opts, this.options.protocolVersion, this.#store ? undefined : this.#scratch);
     } catch (err) {
       return this.#mistake(err, callback);
     }
-    const entry = { kind: 'publish', qos: packet.qos, packet: this.#store && packet.qos > 0 ? packet : undefined };
-    return this.#request(entry, (token, core) => core.publish(token, packet, Date.now()), callback);
+    let result;
+    if (packet.qos === 0) result = this.#publishQos0(packet, callback);
+    else result = this.#request(new Request('publish', packet.qos, this.#store ? packet : undefined, undefined), PUBLISH, packet, callback);
+    if (packet === this.#scratch) packet.payload = undefined;  // not kept alive by the client
+    return result;
   }
+
+  // A QoS 0 publish the core writes at once (the common case) has no entry of its own:
+  // every such publish until the next flush shares one promise, resolved by the flush.
+  // What the core says of its token during the call is kept aside; one it queues
+  // (offline, or the window is full) gets an entry as any request.
+  #publishQos0(packet, callback) {
+    if (this.#ending !== null || this.#core === null) return this.#endedRequest(callback);
+    const token = this.#token();
+    // A listener the call runs may publish too: the outer call's state comes back after.
+    const outerCall = this.#inCall;
+    const outerOutcome = this.#inCallOutcome;
+    const outerCode = this.#inCallCode;
+    const outerText = this.#inCallText;
+    this.#inCall = token;
+    this.#inCallOutcome = NONE;
+    let thrown = null;
+    try {
+      this.#core.publish(token, packet, Date.now());
+    } catch (err) {
+      thrown = err;
+    }
+    const outcome = this.#inCallOutcome;
+    const code = this.#inCallCode;
+    const text = this.#inCallText;
+    this.#inCall = outerCall;
+    this.#inCallOutcome = outerOutcome;
+    this.#inCallCode = outerCode;
+    this.#inCallText = outerText;
+    if (thrown !== null) return this.#mistake(thrown, callback);
+    if (outcome === COMPLETED) {
+      if (this.#timer.end !== null) this.#checkDrained();
+      const written = this.#written ?? this.#newWritten();
+      if (callback) written.then(() => callback(null, undefined));
+      return callback ? this : written;
+    }
+    const entry = new Request('publish', 0, undefined, undefined);
+    const promise = newPromise(entry);
+    if (outcome === FAILED) {
+      this.#fail(entry, code, text);
+    } else {
+      this.#pending.set(token, entry);
+    }
+    return settleRequest(this, promise, callback);
+  }
+
+  #newWritten() {
+    const written = new Promise((resolve) => { this.#resolveWritten = resolve; });
+    this.#written = written;
+    this.#flusher.afterFlush(this.#wasWritten);
+    return written;
+  }
+
+  #wasWritten = () => {
+    const resolve = this.#resolveWritten;
+    this.#written = null;
+    this.#resolveWritten = null;
+    resolve(undefined);
+  };
 
   /** subscribe(filter | filters | { filter: { qos } }, { qos, nl, rap, rh, properties }, callback?) */
   subscribe(topics, opts, callback) {
@@ -427,8 +576,8 @@ export class MqttClient extends Emitter {
       return this.#mistake(err, callback);
     }
     if (packet.subscriptions.length === 0) return this.#settle(Promise.resolve([]), callback);
-    const entry = { kind: 'subscribe', subscriptions: packet.subscriptions };
-    return this.#request(entry, (token, core) => core.subscribe(token, packet, Date.now()), callback);
+    const entry = new Request('subscribe', 0, undefined, packet.subscriptions);
+    return this.#request(entry, SUBSCRIBE, packet, callback);
   }
 
   /** unsubscribe(filter | filters, { properties }, callback?): resolves with the UNSUBACK. */
@@ -441,7 +590,7 @@ export class MqttClient extends Emitter {
       return this.#mistake(err, callback);
     }
     if (packet.unsubscriptions.length === 0) return this.#settle(Promise.resolve(undefined), callback);
-    return this.#request({ kind: 'unsubscribe' }, (token, core) => core.unsubscribe(token, packet, Date.now()), callback);
+    return this.#request(new Request('unsubscribe', 0, undefined, undefined), UNSUBSCRIBE, packet, callback);
   }
 
   publishAsync(topic, payload, opts) { return this.publish(topic, payload, opts); }
@@ -462,24 +611,27 @@ export class MqttClient extends Emitter {
     return t;
   }
 
-  #request(entry, send, callback) {
-    if (this.#ending !== null || this.#core === null) {
-      return this.#settle(Promise.reject(requestError(CLIENT_ENDED, 'client disconnecting: end() was called')), callback);
-    }
+  #endedRequest(callback) {
+    return this.#settle(Promise.reject(requestError(CLIENT_ENDED, 'client disconnecting: end() was called')), callback);
+  }
+
+  #request(entry, kind, packet, callback) {
+    if (this.#ending !== null || this.#core === null) return this.#endedRequest(callback);
     const token = this.#token();
-    const promise = new Promise((resolve, reject) => {
-      entry.resolve = resolve;
-      entry.reject = reject;
-    });
+    const promise = newPromise(entry);
     this.#pending.set(token, entry);
     try {
-      send(token, this.#core);
+      const core = this.#core;
+      const now = Date.now();
+      if (kind === PUBLISH) core.publish(token, packet, now);
+      else if (kind === SUBSCRIBE) core.subscribe(token, packet, now);
+      else core.unsubscribe(token, packet, now);
     } catch (err) {
       // The codec refused the packet (a property of the wrong type ...): a mistake too.
       this.#pending.delete(token);
       return this.#mistake(err, callback);
     }
-    return this.#settle(promise, callback);
+    return settleRequest(this, promise, callback);
   }
 
   #settle(promise, callback) {
@@ -582,7 +734,7 @@ export class MqttClient extends Emitter {
       this.#core = null;
       queueMicrotask(() => core.free());  // after any core call still on the stack
     }
-    for (const p of this.#pending.values()) p.reject?.(requestError(CLIENT_ENDED, 'client ended'));
+    for (const p of this.#pending.values()) rejectRequest(p, requestError(CLIENT_ENDED, 'client ended'));
     this.#pending.clear();
     for (const name of Object.keys(this.#timer)) this.#clearTimer(name);
     this.#connected = false;
@@ -613,4 +765,27 @@ export class MqttClient extends Emitter {
       queueMicrotask(() => { throw err; });
     }
   }
+}
+
+function newPromise(entry) {
+  const promise = new Promise(takeResolvers);
+  entry.resolve = takenResolve;
+  entry.reject = takenReject;
+  entry.promise = promise;
+  return promise;
+}
+
+// A request's promise is marked handled only when it rejects (a failure of the network
+// or the server must not become an unhandled rejection), which saves a second promise
+// per request: a handler added in the same turn as the rejection counts as handled.
+function settleRequest(client, promise, callback) {
+  if (!callback) return promise;
+  promise.then((result) => callback(null, result), (err) => callback(err));
+  return client;
+}
+
+function rejectRequest(p, err) {
+  if (p.reject === undefined) return;
+  p.reject(err);
+  p.promise.catch(noop);
 }

@@ -52,3 +52,12 @@ export function closeError(code, text) {
 export function requestError(code, text) {
   return new MqttError(code, text || reasonCodeName(code), { code });
 }
+
+// SUBACK refused a filter (0x80 and up): as MQTT.js, subscribe() rejects. The error
+// carries the first refusal's reason code, `granted` ([{ topic, qos }] for every
+// filter, a refusal's code in place of its QoS) and the SUBACK.
+export function subscribeRefusedError(refused, granted, packet) {
+  const c = refused.qos;
+  return new MqttError(c, `subscribe refused by the server for "${refused.topic}": ${packet?.properties?.reasonString ?? reasonCodeName(c)}` +
+    ` (reason code 0x${c.toString(16)})`, { code: c, granted, packet });
+}

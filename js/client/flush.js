@@ -1,11 +1,17 @@
-// The core's output reaches the transport once per microtask: a loop of a thousand
-// publishes is one write, not a thousand. More than FLUSH_AT_ONCE bytes pending are
-// written at once, so a long synchronous loop does not hold its whole output.
+// The core's output reaches the transport once per turn: a loop of a thousand publishes
+// is one write, not a thousand. In Node the turn is the event loop's (setImmediate,
+// after every socket read of the loop turn, see flush-node.js); in browsers it is the
+// microtasks of the current task (flush-browser.js). More than FLUSH_AT_ONCE bytes
+// pending are written at once, so a long synchronous loop does not hold its whole output.
 //
 //   const flusher = new Flusher(() => core.takeOutput(), (bytes) => transport.send(bytes));
 //   flusher.noted(length);      // the core reported output(length)
 //   flusher.afterFlush(fn);     // fn runs once what is pending now has been written
 //   flusher.flush();            // now (before a close)
+import { isNode } from '../environment.js';
+
+const { scheduleFlush } = isNode ? await import('./flush-node.js') : await import('./flush-browser.js');
+
 export const FLUSH_AT_ONCE = 1 << 20;
 
 export class Flusher {
@@ -46,6 +52,6 @@ export class Flusher {
   #queue() {
     if (this.#queued) return;
     this.#queued = true;
-    queueMicrotask(this.#run);
+    scheduleFlush(this.#run);
   }
 }

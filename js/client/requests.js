@@ -110,21 +110,34 @@ export function checkPayload(what, payload) {
   throw new TypeError(`${what}: the payload must be a string or a Uint8Array (a Buffer in Node), not ${kind(payload)}`);
 }
 
-// publish(topic, payload, opts) -> the PUBLISH the core takes.
-export function publishPacket(topic, payload, opts, version) {
+// The last topic name found valid: a valid name stays valid, and most publishes go to
+// the topic of the one before.
+let validTopic = null;
+
+// publish(topic, payload, opts) -> the PUBLISH the core takes, written into `into` when
+// given (the client reuses one object: the core copies what it takes).
+export function publishPacket(topic, payload, opts, version, into) {
   const o = checkOptions('publish', opts);
   const properties = checkProperties('publish', o.properties, version);
-  // 5.0: an empty topic with a Topic Alias means the topic the alias stands for.
-  checkTopicName('publish', topic, { allowEmpty: properties?.topicAlias !== undefined });
-  return {
-    cmd: 'publish',
-    topic,
-    payload: checkPayload('publish', payload),
-    qos: checkQos('publish', o.qos),
-    retain: checkBoolean('publish', 'retain', o.retain),
-    dup: checkBoolean('publish', 'dup', o.dup),
-    properties,
-  };
+  if (topic !== validTopic || topic === '') {
+    // 5.0: an empty topic with a Topic Alias means the topic the alias stands for.
+    checkTopicName('publish', topic, { allowEmpty: properties?.topicAlias !== undefined });
+    if (topic !== '') validTopic = topic;
+  }
+  const bytes = checkPayload('publish', payload);
+  const qos = checkQos('publish', o.qos);
+  const retain = checkBoolean('publish', 'retain', o.retain);
+  const dup = checkBoolean('publish', 'dup', o.dup);
+  const p = into ?? { cmd: 'publish', topic, payload: bytes, qos, retain, dup, properties };
+  if (into !== undefined) {
+    p.topic = topic;
+    p.payload = bytes;
+    p.qos = qos;
+    p.retain = retain;
+    p.dup = dup;
+    p.properties = properties;
+  }
+  return p;
 }
 
 function subscription(filter, given, defaults, version) {

@@ -99,6 +99,9 @@ for (const kind of KINDS) {
         await until(() => r.messages.length === 3, 'three messages');
         assert.deepEqual(r.messages.map((m) => [m.topic, m.text, m.packet.qos]).sort(), [['q/0', 'zero', 0], ['q/1', 'one', 1], ['q/2', 'two', 2]]);
         assert.ok(Buffer.isBuffer(r.messages[0].payload), 'a payload is a Buffer in Node');
+        const sentPublish = r.sent.find((p) => p.cmd === 'publish' && p.topic === 'q/1');
+        assert.ok(Buffer.isBuffer(sentPublish.payload), 'a packetsend payload is a Buffer in Node');
+        assert.equal(sentPublish.payload.toString(), 'one');
         // The callback form, as MQTT.js has it.
         const viaCallback = await new Promise((resolve) => client.publish('q/1', 'cb', { qos: 1 }, (err, packet) => resolve({ err, packet })));
         assert.equal(viaCallback.err, null);
@@ -216,15 +219,33 @@ test('bad arguments reject at once, with clear errors, and send nothing', async 
   assert.equal(h.broker.stats().clientsConnected, 0, 'no client connected for any of them');
 });
 
-test('subscribe resolves with the granted QoS per filter, and a refusal as its reason code (128 in 3.1.1)', async (t) => {
+test('subscribe resolves with the granted QoS per filter; a refused filter rejects, as in MQTT.js, with its reason code (128 in 3.1.1) and every grant', async (t) => {
   const h = await setup(t, {
     authorizeSubscribe: (_client, s) => (s.topic.startsWith('secret/') ? false : s.topic.startsWith('capped/') ? 1 : true),
   });
   const v5 = h.track(await connectAsync(h.broker.connectLocal(), { protocolVersion: 5, clientId: uid('sub5') }));
-  const granted = await v5.subscribe({ 'open/#': { qos: 2 }, 'capped/#': 2, 'secret/#': { qos: 1 } });
-  assert.deepEqual(granted.map((g) => [g.topic, g.qos]), [['open/#', 2], ['capped/#', 1], ['secret/#', 0x87]]);
+  const granted = await v5.subscribe({ 'open/#': { qos: 2 }, 'capped/#': 2 });
+  assert.deepEqual(granted.map((g) => [g.topic, g.qos]), [['open/#', 2], ['capped/#', 1]]);
+  const err5 = await v5.subscribe({ 'open/x': { qos: 2 }, 'capped/x': 2, 'secret/#': { qos: 1 } }).then(
+    () => assert.fail('a refused filter must reject'), (e) => e);
+  assert.ok(err5 instanceof MqttError, String(err5));
+  assert.equal(err5.reasonCode, 0x87);
+  assert.equal(err5.code, 0x87);
+  assert.match(err5.message, /secret\/#/);
+  assert.deepEqual(err5.granted.map((g) => [g.topic, g.qos]), [['open/x', 2], ['capped/x', 1], ['secret/#', 0x87]]);
+  assert.equal(err5.packet.cmd, 'suback');
+  assert.deepEqual(err5.packet.granted, [2, 1, 0x87]);
   const v4 = h.track(await connectAsync(h.broker.connectLocal(), { protocolVersion: 4, clientId: uid('sub4') }));
-  assert.deepEqual(await v4.subscribe(['open/a', 'secret/a'], { qos: 1 }), [{ topic: 'open/a', qos: 1 }, { topic: 'secret/a', qos: 128 }]);
+  const err4 = await v4.subscribe(['open/a', 'secret/a'], { qos: 1 }).then(() => assert.fail('a refused filter must reject'), (e) => e);
+  assert.equal(err4.reasonCode, 128);
+  assert.deepEqual(err4.granted, [{ topic: 'open/a', qos: 1 }, { topic: 'secret/a', qos: 128 }]);
+  // With a callback: the error, as MQTT.js gives it.
+  const viaCallback = await new Promise((resolve) => v4.subscribe('secret/b', (e, g) => resolve([e, g])));
+  assert.equal(viaCallback[0]?.reasonCode, 128);
+  // The filters granted alongside a refusal are subscribed all the same.
+  const got = new Promise((resolve) => v4.once('message', (topic) => resolve(topic)));
+  await v5.publish('open/a', 'x', { qos: 1 });
+  assert.equal(await got, 'open/a');
   // Unsubscribe resolves with the UNSUBACK.
   assert.equal((await v5.unsubscribe(['open/#', 'capped/#'])).cmd, 'unsuback');
   assert.equal((await v4.unsubscribeAsync('open/a')).cmd, 'unsuback');
@@ -465,6 +486,22 @@ test('a transport that cannot be reopened ends the client with a clear error; a 
   await takeOver(h, localId, 4);
   await until(() => lr.events.includes('connect'), 'reconnected through reopen()');
   await local.end();
+});
+
+// The client keeps its keepalive timer armed while publishes move the deadline later,
+// and arms it again when it fires early: the PINGREQ must still come once idle.
+test('keepalive: while publishing no PINGREQ goes out; once idle after that, it does', async (t) => {
+  const h = await setup(t);
+  const client = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uid('busy'), keepalive: 1 }));
+  const r = record(client);
+  for (let i = 0; i < 15; i++) {
+    await client.publish('busy/t', String(i));
+    await sleep(100);
+  }
+  assert.equal(r.sent.filter((p) => p.cmd === 'pingreq').length, 0, 'no PINGREQ while a publish went out every 100 ms');
+  await until(() => r.received.some((p) => p.cmd === 'pingresp'), 'a PINGRESP once idle', 4000);
+  assert.ok(r.sent.some((p) => p.cmd === 'pingreq'));
+  await client.end();
 });
 
 test('keepalive: PINGREQ goes out when idle and the PINGRESP comes back', async (t) => {
