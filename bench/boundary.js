@@ -1,8 +1,10 @@
 // bench/boundary: the costs the boundary's design rests on (docs/ARCHITECTURE.md),
-// measured in this process: an Embind call against a plain wasm export, and copying
+// measured in this process: a wasm export called through the module object and a
+// raw one, and copying
 // bytes out of wasm memory at sizes around V8's 64-byte on-heap limit, and a 64 KiB
 // copy into zeroed and into unzeroed memory.
 // Usage: node bench/boundary.js   (part of npm run bench)
+import '../js/wasm/module.js';
 import { boundary } from '../js/wasm/boundary.js';
 import { copyOut } from '../js/wasm/copy-out.js';
 import { newBytes } from '../js/new-bytes.js';
@@ -20,12 +22,14 @@ function nsPerCall(run, calls = N) {
   return best;
 }
 
-const handle = M._decoderNew(4, 1024, 0);
+const handle = M._mqttw_decoder_new(4, 1024, 0);
+const version = M._mqttw_decoder_version;
+version(handle);  // the module's property is the raw wasm function from now on
 const rows = [
-  ['Embind function call (_decoderVersion)', nsPerCall(() => { for (let i = 0; i < N; i++) M._decoderVersion(handle); })],
+  ['wasm export through the module object (M._mqttw_decoder_version)', nsPerCall(() => { for (let i = 0; i < N; i++) M._mqttw_decoder_version(handle); })],
   ['plain wasm export call (empty push)', nsPerCall(() => { for (let i = 0; i < N; i++) boundary.decoderPush(handle, 0); })],
 ];
-M._decoderFree(handle);
+M._mqttw_decoder_free(handle);
 const u8 = boundary.u8;
 for (const size of [16, 64, 65, 130, 1024, 4096]) {
   rows.push([`Uint8Array.slice of ${size} bytes out of wasm memory`, nsPerCall(() => { for (let i = 0; i < N; i++) u8.slice(1024, 1024 + size); })]);

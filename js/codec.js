@@ -7,7 +7,6 @@ import { copyOut } from './wasm/copy-out.js';
 import { newBytes } from './new-bytes.js';
 import { MqttError } from './errors.js';
 
-const M = boundary.module;
 
 // The largest whole packet MQTT allows: 1 + 4 + 268,435,455 bytes.
 export const MAX_PACKET_SIZE = 268435460;
@@ -32,7 +31,7 @@ const GATHER_FIRST = 64 * 1024;
 // An encode whose output is bigger than this gives the memory back afterwards.
 const SHRINK_AFTER = 1 << 20;
 
-const handles = new FinalizationRegistry((handle) => M._decoderFree(handle));
+const handles = new FinalizationRegistry((handle) => boundary.module._mqttw_decoder_free(handle));
 
 function checkVersion(version, allowAuto) {
   if (version === undefined && allowAuto) return 0;
@@ -85,7 +84,7 @@ class Decoder {
       throw new RangeError(`maxPacketSize must be an integer from 2 to ${MAX_PACKET_SIZE}`);
     }
     this.#reader.zeroCopy = options.zeroCopy ?? true;
-    this.#handle = M._decoderNew(version, maxPacketSize, EXTERNAL_PAYLOAD_MIN);
+    this.#handle = boundary.module._mqttw_decoder_new(version, maxPacketSize, EXTERNAL_PAYLOAD_MIN);
     handles.register(this, this.#handle, this.#token);
   }
 
@@ -172,7 +171,7 @@ class Decoder {
 
   /** Forgets buffered bytes and any error; the protocol goes back to the one given. */
   reset() {
-    if (this.#handle !== 0) M._decoderReset(this.#handle);
+    if (this.#handle !== 0) boundary.module._mqttw_decoder_reset(this.#handle);
     this.#reader.bridge = false; // a bridge's CONNECT is forgotten with the rest
     this.#gathering = null;
     this.#window = WINDOW_MAX;
@@ -181,21 +180,21 @@ class Decoder {
   /** The protocol level packets are decoded with now (3, 4 or 5). */
   get protocolVersion() {
     if (this.#handle === 0) throw new Error('this decoder has been disposed');
-    return M._decoderVersion(this.#handle);
+    return boundary.module._mqttw_decoder_version(this.#handle);
   }
 
   /** Bytes held for a packet that is not complete yet. */
   get buffered() {
     if (this.#handle === 0) throw new Error('this decoder has been disposed');
     const g = this.#gathering;
-    return g ? g.head + g.filled : M._decoderBuffered(this.#handle);
+    return g ? g.head + g.filled : boundary.module._mqttw_decoder_buffered(this.#handle);
   }
 
   /** Frees the wasm memory now rather than when the decoder is collected. */
   dispose() {
     if (this.#handle === 0) return;
     handles.unregister(this.#token);
-    M._decoderFree(this.#handle);
+    boundary.module._mqttw_decoder_free(this.#handle);
     this.#handle = 0;
     this.#gathering = null;
   }

@@ -575,7 +575,8 @@ export interface SubscriptionGrant {
   topic: string;
   /**
    * The QoS granted (0, 1, 2), or for a filter the server refused its reason code (0x80
-   * and up; a 3.1.1 server has only 0x80 = 128). A refusal resolves, it does not reject.
+   * and up; a 3.1.1 server has only 0x80 = 128). As in MQTT.js, a refusal of any filter
+   * rejects subscribe() with a SubscribeError, whose `granted` has this for every filter.
    */
   qos: number;
   nl?: boolean;
@@ -614,6 +615,19 @@ export interface ClientError extends MqttError {
   returnCode?: number;
   /** The CONNACK of a refusal. */
   packet?: ConnackPacket;
+}
+
+/**
+ * subscribe() rejects with this when the server refused a filter (SUBACK 0x80 and up);
+ * the filters it granted are subscribed all the same.
+ */
+export interface SubscribeError extends MqttError {
+  /** The first refused filter's reason code (also in reasonCode). */
+  code: number;
+  /** Every filter's grant, a refusal's reason code in place of its QoS. */
+  granted: SubscriptionGrant[];
+  /** The SUBACK. */
+  packet: SubackPacket;
 }
 
 /** A message's payload: a Buffer in Node (payload.toString() is the text), a Uint8Array elsewhere. */
@@ -673,6 +687,7 @@ export class MqttClient {
   publish(topic: string, payload: PayloadInput, options: PublishOptions | undefined, callback: Callback<AckPacket | undefined>): this;
   publishAsync(topic: string, payload: PayloadInput, options?: PublishOptions): Promise<AckPacket | undefined>;
 
+  /** Resolves with the grants; rejects with a SubscribeError when the server refused a filter. */
   subscribe(topics: string | string[] | SubscriptionMap, options?: SubscribeOptions): Promise<SubscriptionGrant[]>;
   subscribe(topics: string | string[] | SubscriptionMap, callback: Callback<SubscriptionGrant[]>): this;
   subscribe(topics: string | string[] | SubscriptionMap, options: SubscribeOptions | undefined, callback: Callback<SubscriptionGrant[]>): this;

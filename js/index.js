@@ -1,6 +1,9 @@
 // mqtt-wasm: MQTT 3.1.1 and 5.0 in WebAssembly, for Node.js and browsers.
 // The wasm module loads when this module is imported (top-level await), so every
-// function below is ready to call at once.
+// function below is ready to call at once. `mqtt-wasm/client` (js/client/index.js)
+// has the same names less createBroker, over a smaller module without the broker.
+import './wasm/module.js';
+
 export { createDecoder, encode, MAX_PACKET_SIZE } from './codec.js';
 export { MqttError } from './errors.js';
 export { REASON_CODES, reasonCodeName } from './reason-codes.js';

@@ -1,6 +1,8 @@
 // Browser bundle sizes, gzipped (zlib level 9): our client bundled by esbuild for the
 // browser (ESM, minified) plus mqttw.wasm, against MQTT.js's own browser bundle
-// (node_modules/mqtt/dist/mqtt.min.js). Also the same with the broker included.
+// (node_modules/mqtt/dist/mqtt.min.js). Also the same with the broker included, and
+// the client of `mqtt-wasm/client` (js/client/index.js) over its own module,
+// mqttw-client.wasm (codec and client, no broker).
 // Usage: node bench/client/bundle.js          (prints what each bundle contains)
 //
 // How ours is bundled, and why:
@@ -21,12 +23,17 @@ import zlib from 'node:zlib';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MQTTJS_BUNDLE = 'node_modules/mqtt/dist/mqtt.min.js';
 const WASM = 'js/wasm/mqttw.wasm';
+const CLIENT_WASM = 'js/wasm/mqttw-client.wasm';
 
 export const gzipSize = (bytes) => zlib.gzipSync(bytes, { level: 9 }).length;
 
 const ENTRIES = {
   client: [
     "export { connectAsync } from './js/index.js';",
+    "export { openWebSocket } from './js/transports/ws-browser.js';",
+  ].join('\n'),
+  clientOnly: [
+    "export { connectAsync } from './js/client/index.js';",
     "export { openWebSocket } from './js/transports/ws-browser.js';",
   ].join('\n'),
   clientAndBroker: [
@@ -78,19 +85,25 @@ export async function measureBundles() {
   const mqttjs = readFileSync(new URL(MQTTJS_BUNDLE, `file://${ROOT}`));
   let client;
   let withBroker;
+  let clientOnly;
   try {
     client = await bundle(esbuild, ENTRIES.client);
     withBroker = await bundle(esbuild, ENTRIES.clientAndBroker);
+    clientOnly = await bundle(esbuild, ENTRIES.clientOnly);
   } catch (err) {
     return { error: `esbuild could not bundle the client: ${err.errors?.[0]?.text ?? err.message}` };
   }
   const wasmGzip = gzipSize(wasm);
+  const clientWasm = readFileSync(new URL(CLIENT_WASM, `file://${ROOT}`));
+  const clientWasmGzip = gzipSize(clientWasm);
   return {
     esbuildVersion: esbuild.version,
     wasm: { bytes: wasm.length, gzip: wasmGzip },
+    clientWasm: { bytes: clientWasm.length, gzip: clientWasmGzip },
     mqttjs: { file: MQTTJS_BUNDLE, bytes: mqttjs.length, gzip: gzipSize(mqttjs) },
     client: { ...client, totalGzip: client.jsGzip + wasmGzip },
     withBroker: { ...withBroker, totalGzip: withBroker.jsGzip + wasmGzip },
+    clientOnly: { ...clientOnly, totalGzip: clientOnly.jsGzip + clientWasmGzip },
   };
 }
 
@@ -102,14 +115,16 @@ export function printBundles(b) {
     return;
   }
   console.log(`\n### Browser bundle, gzipped (zlib level 9; esbuild ${b.esbuildVersion}, platform browser, ESM, minified)\n`);
-  console.log('| bundle | JS | JS gzipped | + mqttw.wasm gzipped | total gzipped | ours / MQTT.js |');
+  console.log('| bundle | JS | JS gzipped | + wasm gzipped | total gzipped | ours / MQTT.js |');
   console.log('|---|---|---|---|---|---|');
-  const row = (name, r) => console.log(`| ${name} | ${kB(r.js)} | ${kB(r.jsGzip)} | ${kB(b.wasm.gzip)} | **${kB(r.totalGzip)}** | **${(r.totalGzip / b.mqttjs.gzip).toFixed(2)}×** |`);
-  row('mqtt-wasm client (connectAsync)', b.client);
-  row('mqtt-wasm client + broker (createBroker)', b.withBroker);
+  const row = (name, r, wasm) => console.log(`| ${name} | ${kB(r.js)} | ${kB(r.jsGzip)} | ${kB(wasm.gzip)} | **${kB(r.totalGzip)}** | **${(r.totalGzip / b.mqttjs.gzip).toFixed(2)}×** |`);
+  row('mqtt-wasm/client (connectAsync, mqttw-client.wasm)', b.clientOnly, b.clientWasm);
+  row('mqtt-wasm client (connectAsync, mqttw.wasm)', b.client, b.wasm);
+  row('mqtt-wasm client + broker (createBroker, mqttw.wasm)', b.withBroker, b.wasm);
   console.log(`| MQTT.js (${b.mqttjs.file}) | ${kB(b.mqttjs.bytes)} | ${kB(b.mqttjs.gzip)} | – | **${kB(b.mqttjs.gzip)}** | 1.00× |`);
   console.log(`\nmqttw.wasm: ${kB(b.wasm.bytes)} (${kB(b.wasm.gzip)} gzipped), one module for codec, broker and client.`);
-  for (const [name, r] of [['client', b.client], ['client + broker', b.withBroker]]) {
+  console.log(`mqttw-client.wasm: ${kB(b.clientWasm.bytes)} (${kB(b.clientWasm.gzip)} gzipped), codec and client, for mqtt-wasm/client.`);
+  for (const [name, r] of [['mqtt-wasm/client', b.clientOnly], ['client', b.client], ['client + broker', b.withBroker]]) {
     console.log(`\nWhat the ${name} bundle contains (minified bytes per input):`);
     console.log(r.inputs.map((i) => `  ${String(i.bytes).padStart(7)}  ${i.file}`).join('\n'));
     if (r.warnings.length) console.log(`  esbuild warnings:\n    ${r.warnings.join('\n    ')}`);

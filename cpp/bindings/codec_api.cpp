@@ -2,11 +2,10 @@
 // data crosses through the tape (tape.hpp) and the buffers described by `io_state`,
 // so a push (per window of the chunk, docs/ARCHITECTURE.md) or an encode is one call.
 //
-// The two calls made per chunk or per packet (decode and encode) are plain C exports:
-// bench/boundary.js measured an Embind call at about 65 ns and a whole empty push
-// through a plain export at about 11 ns. The rest go through Embind, with `_` names.
+// Every entry point is a plain C export, `mqttw_` names: an Embind call cost about
+// 65 ns against a few for a plain export (bench/boundary.js), and Embind's JS runtime
+// weighed more in a browser bundle than the rest of the module's JS glue.
 #include <emscripten.h>
-#include <emscripten/bind.h>
 
 #include <memory>
 #include <string>
@@ -40,6 +39,9 @@ struct io_state {
   std::int32_t external_size;  // 11
   std::int32_t consumed;       // 12
   std::int32_t external_head;  // 13
+  // The reason of the last failure, UTF-8, set by mqttw_error_reason().
+  std::int32_t reason_ptr;     // 14
+  std::int32_t reason_len;     // 15
 };
 
 struct codec_context {
@@ -102,17 +104,22 @@ struct decoder_handle {
 
 decoder_handle* handle(std::uint32_t h) { return reinterpret_cast<decoder_handle*>(static_cast<std::uintptr_t>(h)); }
 
-std::uint32_t io_state_address() { return static_cast<std::uint32_t>(codec_context::address(&context().io)); }
+}  // namespace
+
+// The address of io_state, which never moves.
+extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_io_state() {
+  return static_cast<std::uint32_t>(codec_context::address(&context().io));
+}
 
 // Grows the input buffer to at least `size` bytes. Addresses in io_state change.
-void reserve_input(std::uint32_t size) {
+extern "C" EMSCRIPTEN_KEEPALIVE void mqttw_reserve_input(std::uint32_t size) {
   codec_context& c = context();
   if (c.input.size() < size) c.input.resize(size);
   c.publish_addresses();
 }
 
 // Grows the encoder's scratch bytes and request tape. Addresses in io_state change.
-void reserve_request(std::uint32_t bytes, std::uint32_t words) {
+extern "C" EMSCRIPTEN_KEEPALIVE void mqttw_reserve_request(std::uint32_t bytes, std::uint32_t words) {
   codec_context& c = context();
   if (c.scratch.size() < bytes) c.scratch.resize(bytes);
   if (c.request.size() < words) c.request.resize(words);
@@ -121,7 +128,7 @@ void reserve_request(std::uint32_t bytes, std::uint32_t words) {
 
 // After a large packet: the encoder's buffers go back to their first sizes, so that
 // one big message does not keep its memory for good. Addresses in io_state change.
-void shrink_request() {
+extern "C" EMSCRIPTEN_KEEPALIVE void mqttw_shrink_request() {
   codec_context& c = context();
   shrink(c.scratch, initial_scratch);
   shrink(c.request, initial_request);
@@ -131,7 +138,8 @@ void shrink_request() {
 
 // version 0 means "take it from the CONNECT". A PUBLISH payload of at least
 // `external_payload_min` bytes (0: none) stays in JS and never enters wasm memory.
-std::uint32_t decoder_new(std::uint32_t version, std::uint32_t max_packet_size, std::uint32_t external_payload_min) {
+extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_decoder_new(std::uint32_t version, std::uint32_t max_packet_size,
+                                                               std::uint32_t external_payload_min) {
   decoder_options options;
   if (version != 0) options.version = static_cast<protocol_version>(version);
   options.max_packet_size = max_packet_size;
@@ -139,17 +147,24 @@ std::uint32_t decoder_new(std::uint32_t version, std::uint32_t max_packet_size, 
   return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(new decoder_handle(options)));
 }
 
-void decoder_free(std::uint32_t h) { delete handle(h); }
+extern "C" EMSCRIPTEN_KEEPALIVE void mqttw_decoder_free(std::uint32_t h) { delete handle(h); }
 
-void decoder_reset(std::uint32_t h) { handle(h)->codec.reset(); }
+extern "C" EMSCRIPTEN_KEEPALIVE void mqttw_decoder_reset(std::uint32_t h) { handle(h)->codec.reset(); }
 
-std::uint32_t decoder_version(std::uint32_t h) { return static_cast<std::uint32_t>(handle(h)->codec.version()); }
+extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_decoder_version(std::uint32_t h) {
+  return static_cast<std::uint32_t>(handle(h)->codec.version());
+}
 
-std::uint32_t decoder_buffered(std::uint32_t h) { return static_cast<std::uint32_t>(handle(h)->codec.buffered()); }
+extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_decoder_buffered(std::uint32_t h) {
+  return static_cast<std::uint32_t>(handle(h)->codec.buffered());
+}
 
-std::string error_reason() { return context().error_reason; }
-
-}  // namespace
+// Puts the reason of the last failure at io.reason_ptr, io.reason_len bytes.
+extern "C" EMSCRIPTEN_KEEPALIVE void mqttw_error_reason() {
+  codec_context& c = context();
+  c.io.reason_ptr = codec_context::address(c.error_reason.data());
+  c.io.reason_len = static_cast<std::int32_t>(c.error_reason.size());
+}
 
 // Decodes `length` bytes from the input buffer. Returns the number of packets on the
 // tape; io.error_code says whether decoding stopped at bad input.
@@ -198,20 +213,6 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_encode(std::uint32_t words) {
   c.io.output_ptr = codec_context::address(c.output.data());
   c.io.output_len = static_cast<std::int32_t>(c.output.size());
   return c.io.output_len;
-}
-
-EMSCRIPTEN_BINDINGS(mqttw_codec) {
-  using emscripten::function;
-  function("_ioState", &io_state_address);
-  function("_reserveInput", &reserve_input);
-  function("_reserveRequest", &reserve_request);
-  function("_shrinkRequest", &shrink_request);
-  function("_decoderNew", &decoder_new);
-  function("_decoderFree", &decoder_free);
-  function("_decoderReset", &decoder_reset);
-  function("_decoderVersion", &decoder_version);
-  function("_decoderBuffered", &decoder_buffered);
-  function("_errorReason", &error_reason);
 }
 
 }  // namespace mqttw::binding

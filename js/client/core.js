@@ -20,12 +20,11 @@ import { TapeWriter, OVERFLOW, connectVersion } from '../wasm/tape-write.js';
 import { copyOut } from '../wasm/copy-out.js';
 import { MqttError } from '../errors.js';
 
-const M = boundary.module;
-
 // The exports of client_api.cpp, by their names without `_mqttw_client_`. Emscripten
 // exports a C function through a wrapper that puts the raw wasm function in its place
 // on its first call; each entry here does the same, so that later calls go straight
-// to wasm (a property of the module object costs more to look up).
+// to wasm (a property of the module object costs more to look up). The module is
+// whichever one is attached to the boundary (js/wasm/boundary.js) by the first call.
 const C = {};
 for (const name of [
   'abandon', 'ack', 'auth', 'clear_output', 'disconnect', 'error',
@@ -35,6 +34,7 @@ for (const name of [
 ]) {
   const exported = `_mqttw_client_${name}`;
   C[name] = (...args) => {
+    const M = boundary.module;
     const result = M[exported](...args);
     C[name] = M[exported];
     return result;
@@ -220,6 +220,7 @@ export class ClientCore {
     this.#reader.zeroCopy = options.zeroCopy ?? true;
     const words = writeRequest(CONNECT, connectPacket, this.#version);
     const tape = boundary.requestPtr;
+    const M = boundary.module;
     const o = M._malloc(16);
     const i32 = M.HEAP32;
     i32[o >> 2] = options.maxPacketSize;

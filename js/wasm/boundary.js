@@ -1,7 +1,15 @@
 // The one place that knows how JS and the wasm codec share memory (see
 // cpp/bindings/codec_api.cpp, `io_state`). Everything crosses as bytes in wasm memory
 // plus a tape of 32-bit words (cpp/bindings/tape.hpp).
-import { wasmModule as M } from './module.js';
+//
+// The codec (js/codec.js) and the client core (js/client/core.js) run on the module
+// attached here, which one of the loaders attaches when it has loaded: the whole
+// package's (module.js, loaded by js/index.js) or the client's (client-module.js,
+// loaded by js/client/index.js, without the broker). Both modules have the codec and
+// the client. When a program imports both entries, the first module loaded serves
+// the codec and the client; the broker always runs on the whole one. Code here and in
+// those files therefore touches the module only when called, never when imported.
+import { utf8 } from './tape-read.js';
 
 // Word indexes of io_state; keep in step with codec_api.cpp.
 const INPUT_PTR = 0;
@@ -16,13 +24,15 @@ const OUTPUT_PTR = 9;
 const EXTERNAL_SIZE = 11;
 const CONSUMED = 12;
 const EXTERNAL_HEAD = 13;
+const REASON_PTR = 14;
+const REASON_LEN = 15;
 
-const stateWord = M._ioState() >> 2;
+let stateWord = 0;
 
 export const boundary = {
-  module: M,
-  u8: M.HEAPU8,
-  i32: M.HEAP32,
+  module: null,  // the Emscripten module, once attached
+  u8: null,
+  i32: null,
   // Buffer addresses: they change only when a buffer grows (see `reserve*`).
   inputPtr: 0,
   inputCap: 0,
@@ -31,19 +41,55 @@ export const boundary = {
   requestPtr: 0,
   requestCap: 0,
 
+  // Results of the last push or encode: i32[this.tapeWord] and so on.
+  tapeWord: 0,
+  errorWord: 0,
+  outputWord: 0,
+  externalSizeWord: 0,
+  consumedWord: 0,
+  externalHeadWord: 0,
+
+  // The per-chunk and per-packet calls, taken from the module once they are the raw
+  // wasm functions (see attach()).
+  decoderPush: null,
+  encode: null,
+
+  // Makes `M` the module the codec and the client run on, unless one already is.
+  attach(M) {
+    if (this.module !== null) return;
+    this.module = M;
+    stateWord = M._mqttw_io_state() >> 2;
+    this.tapeWord = stateWord + TAPE_PTR;
+    this.errorWord = stateWord + ERROR_CODE;
+    this.outputWord = stateWord + OUTPUT_PTR;
+    this.externalSizeWord = stateWord + EXTERNAL_SIZE;
+    this.consumedWord = stateWord + CONSUMED;
+    this.externalHeadWord = stateWord + EXTERNAL_HEAD;
+    this.readAddresses();
+    // Emscripten exports a C function through a wrapper that swaps itself for the
+    // raw wasm function on its first call. One harmless call each (an empty push, an
+    // empty request) makes later calls go straight to wasm.
+    const handle = M._mqttw_decoder_new(4, 16, 0);
+    M._mqttw_decoder_push(handle, 0);
+    M._mqttw_decoder_free(handle);
+    M._mqttw_encode(0);
+    this.decoderPush = M._mqttw_decoder_push;
+    this.encode = M._mqttw_encode;
+  },
+
   // Wasm memory may grow during any call that allocates, and the old views then
   // see a detached buffer of length 0. Call this after such a call. (`length`, not
   // `byteLength`: on a view of wasm memory V8 reads byteLength about 10 ns slower.)
   refresh() {
     if (this.u8.length === 0) {
-      this.u8 = M.HEAPU8;
-      this.i32 = M.HEAP32;
+      this.u8 = this.module.HEAPU8;
+      this.i32 = this.module.HEAP32;
     }
   },
 
   readAddresses() {
-    this.u8 = M.HEAPU8;
-    this.i32 = M.HEAP32;
+    this.u8 = this.module.HEAPU8;
+    this.i32 = this.module.HEAP32;
     const i32 = this.i32;
     this.inputPtr = i32[stateWord + INPUT_PTR];
     this.inputCap = i32[stateWord + INPUT_CAP];
@@ -53,50 +99,27 @@ export const boundary = {
     this.requestCap = i32[stateWord + REQUEST_CAP];
   },
 
-  // Results of the last push or encode: i32[this.tapeWord] and so on.
-  tapeWord: stateWord + TAPE_PTR,
-  errorWord: stateWord + ERROR_CODE,
-  outputWord: stateWord + OUTPUT_PTR,
-  externalSizeWord: stateWord + EXTERNAL_SIZE,
-  consumedWord: stateWord + CONSUMED,
-  externalHeadWord: stateWord + EXTERNAL_HEAD,
-
   reserveInput(bytes) {
-    M._reserveInput(bytes);
+    this.module._mqttw_reserve_input(bytes);
     this.readAddresses();
   },
 
   reserveRequest(bytes, words) {
-    M._reserveRequest(bytes, words);
+    this.module._mqttw_reserve_request(bytes, words);
     this.readAddresses();
   },
 
   // Returns the encoder's buffers to their first sizes after a large packet.
   shrinkRequest() {
-    M._shrinkRequest();
+    this.module._mqttw_shrink_request();
     this.readAddresses();
   },
 
+  // The reason of the last failed push or encode.
   errorReason() {
-    return M._errorReason();
+    this.module._mqttw_error_reason();
+    this.refresh();
+    const i32 = this.i32;
+    return utf8(this.u8, i32[stateWord + REASON_PTR], i32[stateWord + REASON_LEN]);
   },
-
-  // The per-chunk and per-packet calls are plain wasm exports: an Embind call costs
-  // about 65 ns (bench/boundary.js), a plain call a few.
-  decoderPush: null,
-  encode: null,
 };
-
-boundary.readAddresses();
-
-// Emscripten exports a C function through a wrapper that swaps itself for the raw
-// wasm function on its first call. One harmless call each (an empty push, an empty
-// request) makes later calls go straight to wasm.
-{
-  const handle = M._decoderNew(4, 16, 0);
-  M._mqttw_decoder_push(handle, 0);
-  M._decoderFree(handle);
-  M._mqttw_encode(0);
-  boundary.decoderPush = M._mqttw_decoder_push;
-  boundary.encode = M._mqttw_encode;
-}

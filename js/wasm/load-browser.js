@@ -1,4 +1,4 @@
-// Browsers and workers: the module fetches mqttw.wasm from next to mqttw.mjs.
+// Browsers and workers: the module fetches its .wasm from next to its .mjs.
 export async function wasmOptions() {
   return {};
 }

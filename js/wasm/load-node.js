@@ -2,7 +2,7 @@
 // (see TOOLCHAIN.md: an ES module build for the web cannot find files by itself in Node).
 import { readFile } from 'node:fs/promises';
 
-export async function wasmOptions() {
-  const wasmBinary = await readFile(new URL('./mqttw.wasm', import.meta.url));
+export async function wasmOptions(wasmFile) {
+  const wasmBinary = await readFile(new URL(`./${wasmFile}`, import.meta.url));
   return { wasmBinary };
 }

@@ -1,10 +1,6 @@
-// Loads the wasm module once per JS realm. Resolves to the Emscripten module object.
+// Loads the whole package's wasm module (codec, broker and client) once per JS realm.
+// Resolves to the Emscripten module object.
 import createMqttwModule from './mqttw.mjs';
-import { isNode } from '../environment.js';
+import { loadModule } from './load-module.js';
 
-async function load() {
-  const { wasmOptions } = isNode ? await import('./load-node.js') : await import('./load-browser.js');
-  return createMqttwModule(await wasmOptions());
-}
-
-export const wasmModule = await load();
+export const wasmModule = await loadModule(createMqttwModule, 'mqttw.wasm');
