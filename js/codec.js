@@ -7,7 +7,6 @@ import { copyOut } from './wasm/copy-out.js';
 import { newBytes } from './new-bytes.js';
 import { MqttError } from './errors.js';
 
-
 // The largest whole packet MQTT allows: 1 + 4 + 268,435,455 bytes.
 export const MAX_PACKET_SIZE = 268435460;
 
@@ -54,14 +53,15 @@ function checkOptions(options) {
 }
 
 // A plain Uint8Array over the caller's bytes: payloads are made from it, and a Node
-// Buffer's slice() would be a view where a copy is meant.
-function asBytes(chunk) {
+// Buffer's slice() would be a view where a copy is meant. `what` names the call for
+// the error.
+export function asBytes(chunk, what = 'push()') {
   if (chunk instanceof Uint8Array) {
     return chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   }
   if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  throw new TypeError('push() takes a Uint8Array, an ArrayBufferView or an ArrayBuffer');
+  throw new TypeError(`${what} takes a Uint8Array, an ArrayBufferView or an ArrayBuffer`);
 }
 
 class Decoder {

@@ -12,14 +12,13 @@
 #include <vector>
 
 #include "mqttw/broker/broker.hpp"
+#include "wasm_words.hpp"
 
 namespace mqttw::binding {
 
 namespace {
 
 using namespace mqttw::broker;
-
-std::int32_t address(const void* p) { return static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(p)); }
 
 // Words of a batch, read by JS at the address an entry point returns.
 struct batch_view {
@@ -108,9 +107,8 @@ struct broker_handle {
   }
 };
 
-broker_handle& handle(std::uint32_t h) { return *reinterpret_cast<broker_handle*>(static_cast<std::uintptr_t>(h)); }
+broker_handle& handle(std::uint32_t h) { return from_handle<broker_handle>(h); }
 
-std::uint64_t ms(double now) { return now <= 0 ? 0 : static_cast<std::uint64_t>(now); }
 
 }  // namespace
 
@@ -141,7 +139,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_broker_new(const std::uint32
   o.hook_authorize_subscribe = (w[13] & 4) != 0;
   o.hook_enhanced_auth = (w[13] & 8) != 0;
   o.version_text.assign(reinterpret_cast<const char*>(w + 15), w[14]);
-  return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(new broker_handle(std::move(o))));
+  return to_handle(new broker_handle(std::move(o)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE void mqttw_broker_free(std::uint32_t h) { delete &handle(h); }
@@ -156,35 +154,35 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_broker_input(std::uint32_t h,
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_broker_on_open(std::uint32_t h, std::uint32_t conn, double now) {
   auto& b = handle(h);
-  return b.publish(b.core.on_open(conn, ms(now)));
+  return b.publish(b.core.on_open(conn, milliseconds(now)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_broker_on_bytes(std::uint32_t h, std::uint32_t conn,
                                                                    std::uint32_t length, double now) {
   auto& b = handle(h);
-  return b.publish(b.core.on_bytes(conn, bytes_view(b.input.data(), length), ms(now)));
+  return b.publish(b.core.on_bytes(conn, bytes_view(b.input.data(), length), milliseconds(now)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_broker_on_closed(std::uint32_t h, std::uint32_t conn, double now) {
   auto& b = handle(h);
-  return b.publish(b.core.on_closed(conn, ms(now)));
+  return b.publish(b.core.on_closed(conn, milliseconds(now)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_broker_tick(std::uint32_t h, double now) {
   auto& b = handle(h);
-  return b.publish(b.core.tick(ms(now)));
+  return b.publish(b.core.tick(milliseconds(now)));
 }
 
 // `length` bytes of authentication data are in the input buffer.
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_broker_answer(std::uint32_t h, std::uint32_t id, std::uint32_t code,
                                                                  std::uint32_t length, double now) {
   auto& b = handle(h);
-  return b.publish(b.core.answer(id, static_cast<reason_code>(code), bytes_view(b.input.data(), length), ms(now)));
+  return b.publish(b.core.answer(id, static_cast<reason_code>(code), bytes_view(b.input.data(), length), milliseconds(now)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_broker_shutdown(std::uint32_t h, double now) {
   auto& b = handle(h);
-  return b.publish(b.core.shutdown(ms(now)));
+  return b.publish(b.core.shutdown(milliseconds(now)));
 }
 
 // Statistics as doubles: started_at, clients_connected, sessions, messages_received,

@@ -20,14 +20,13 @@
 
 #include "mqttw/client/client.hpp"
 #include "tape.hpp"
+#include "wasm_words.hpp"
 
 namespace mqttw::binding {
 
 namespace {
 
 using namespace mqttw::client;
-
-std::int32_t address(const void* p) { return static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(p)); }
 
 // Words of a batch, read by JS at the address an entry point returns.
 struct batch_view {
@@ -125,10 +124,8 @@ struct client_handle {
   }
 };
 
-client_handle& handle(std::uint32_t h) { return *reinterpret_cast<client_handle*>(static_cast<std::uintptr_t>(h)); }
+client_handle& handle(std::uint32_t h) { return from_handle<client_handle>(h); }
 
-// A time that is no number of milliseconds (NaN, negative, past 2^64) counts as 0.
-std::uint64_t ms(double now) { return now > 0 && now < 1.8e19 ? static_cast<std::uint64_t>(now) : 0; }
 
 }  // namespace
 
@@ -152,7 +149,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_client_new(const std::uint32
     h->version = connect->version;
     h->core.emplace(options, *connect);
   }
-  return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(h));
+  return to_handle(h);
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE void mqttw_client_free(std::uint32_t h) { delete &handle(h); }
@@ -179,22 +176,22 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_input(std::uint32_t h,
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_on_open(std::uint32_t h, double now) {
   auto& c = handle(h);
-  return c.publish(c.core->on_open(ms(now)));
+  return c.publish(c.core->on_open(milliseconds(now)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_on_bytes(std::uint32_t h, std::uint32_t length, double now) {
   auto& c = handle(h);
-  return c.publish(c.core->on_bytes(bytes_view(c.input.data(), length), ms(now)));
+  return c.publish(c.core->on_bytes(bytes_view(c.input.data(), length), milliseconds(now)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_on_closed(std::uint32_t h, double now) {
   auto& c = handle(h);
-  return c.publish(c.core->on_closed(ms(now)));
+  return c.publish(c.core->on_closed(milliseconds(now)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_tick(std::uint32_t h, double now) {
   auto& c = handle(h);
-  return c.publish(c.core->tick(ms(now)));
+  return c.publish(c.core->tick(milliseconds(now)));
 }
 
 // Requests: the packet is on a tape of `words` words at `tape`.
@@ -203,7 +200,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_publish(std::uint32_t 
                                                                   double now) {
   auto& c = handle(h);
   const auto* p = c.read<publish_packet>(tape, words, "PUBLISH");
-  return p ? c.publish(c.core->publish(tok, *p, ms(now))) : 0;
+  return p ? c.publish(c.core->publish(tok, *p, milliseconds(now))) : 0;
 }
 
 // The common PUBLISH without properties, without a tape: flags are
@@ -220,7 +217,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_publish_quick(std::uin
   p.qos = static_cast<qos>((flags >> 1) & 3);
   p.retain = (flags & 1) != 0;
   p.dup = (flags & 8) != 0;
-  return c.publish(c.core->publish(tok, p, ms(now)));
+  return c.publish(c.core->publish(tok, p, milliseconds(now)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_subscribe(std::uint32_t h, std::uint32_t tok,
@@ -228,7 +225,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_subscribe(std::uint32_
                                                                     double now) {
   auto& c = handle(h);
   const auto* p = c.read<subscribe_packet>(tape, words, "SUBSCRIBE");
-  return p ? c.publish(c.core->subscribe(tok, *p, ms(now))) : 0;
+  return p ? c.publish(c.core->subscribe(tok, *p, milliseconds(now))) : 0;
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_unsubscribe(std::uint32_t h, std::uint32_t tok,
@@ -236,21 +233,21 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_unsubscribe(std::uint3
                                                                       double now) {
   auto& c = handle(h);
   const auto* p = c.read<unsubscribe_packet>(tape, words, "UNSUBSCRIBE");
-  return p ? c.publish(c.core->unsubscribe(tok, *p, ms(now))) : 0;
+  return p ? c.publish(c.core->unsubscribe(tok, *p, milliseconds(now))) : 0;
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_auth(std::uint32_t h, const std::int32_t* tape,
                                                                std::uint32_t words, double now) {
   auto& c = handle(h);
   const auto* p = c.read<auth_packet>(tape, words, "AUTH");
-  return p ? c.publish(c.core->auth(*p, ms(now))) : 0;
+  return p ? c.publish(c.core->auth(*p, milliseconds(now))) : 0;
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_disconnect(std::uint32_t h, const std::int32_t* tape,
                                                                      std::uint32_t words, double now) {
   auto& c = handle(h);
   const auto* p = c.read<disconnect_packet>(tape, words, "DISCONNECT");
-  return p ? c.publish(c.core->disconnect(*p, ms(now))) : 0;
+  return p ? c.publish(c.core->disconnect(*p, milliseconds(now))) : 0;
 }
 
 // A PUBLISH from an application store, with its packet id; `released` when its PUBREC
@@ -260,19 +257,19 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_restore(std::uint32_t 
                                                                   std::uint32_t released, double now) {
   auto& c = handle(h);
   const auto* p = c.read<publish_packet>(tape, words, "PUBLISH");
-  return p ? c.publish(c.core->restore(tok, *p, released != 0, ms(now))) : 0;
+  return p ? c.publish(c.core->restore(tok, *p, released != 0, milliseconds(now))) : 0;
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_ack(std::uint32_t h, std::uint32_t packet_id,
                                                               std::uint32_t code, double now) {
   auto& c = handle(h);
   return c.publish(
-      c.core->ack(static_cast<std::uint16_t>(packet_id), static_cast<reason_code>(code), ms(now)));
+      c.core->ack(static_cast<std::uint16_t>(packet_id), static_cast<reason_code>(code), milliseconds(now)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_abandon(std::uint32_t h, double now) {
   auto& c = handle(h);
-  return c.publish(c.core->abandon(ms(now)));
+  return c.publish(c.core->abandon(milliseconds(now)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE void mqttw_client_report_store_events(std::uint32_t h, std::uint32_t on) {

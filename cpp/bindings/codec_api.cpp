@@ -14,6 +14,7 @@
 #include "mqttw/codec/decoder.hpp"
 #include "mqttw/codec/encoder.hpp"
 #include "tape.hpp"
+#include "wasm_words.hpp"
 
 namespace mqttw::binding {
 
@@ -69,9 +70,6 @@ struct codec_context {
     error_reason = err.reason;
   }
 
-  static std::int32_t address(const void* p) {
-    return static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(p));
-  }
 };
 
 constexpr std::size_t initial_input = 64 * 1024;
@@ -102,13 +100,13 @@ struct decoder_handle {
   explicit decoder_handle(decoder_options options) : codec(options) {}
 };
 
-decoder_handle* handle(std::uint32_t h) { return reinterpret_cast<decoder_handle*>(static_cast<std::uintptr_t>(h)); }
+decoder_handle* handle(std::uint32_t h) { return &from_handle<decoder_handle>(h); }
 
 }  // namespace
 
 // The address of io_state, which never moves.
 extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_io_state() {
-  return static_cast<std::uint32_t>(codec_context::address(&context().io));
+  return static_cast<std::uint32_t>(address(&context().io));
 }
 
 // Grows the input buffer to at least `size` bytes. Addresses in io_state change.
@@ -144,7 +142,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_decoder_new(std::uint32_t ve
   if (version != 0) options.version = static_cast<protocol_version>(version);
   options.max_packet_size = max_packet_size;
   options.external_payload_min = external_payload_min;
-  return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(new decoder_handle(options)));
+  return to_handle(new decoder_handle(options));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE void mqttw_decoder_free(std::uint32_t h) { delete handle(h); }
@@ -162,7 +160,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_decoder_buffered(std::uint32
 // Puts the reason of the last failure at io.reason_ptr, io.reason_len bytes.
 extern "C" EMSCRIPTEN_KEEPALIVE void mqttw_error_reason() {
   codec_context& c = context();
-  c.io.reason_ptr = codec_context::address(c.error_reason.data());
+  c.io.reason_ptr = address(c.error_reason.data());
   c.io.reason_len = static_cast<std::int32_t>(c.error_reason.size());
 }
 
@@ -184,7 +182,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_decoder_push(std::uint32_t h,
     }
     writer.write(p, version);
   }
-  c.io.tape_ptr = codec_context::address(c.tape.data());
+  c.io.tape_ptr = address(c.tape.data());
   c.io.tape_words = static_cast<std::int32_t>(writer.size());
   c.io.external_size = static_cast<std::int32_t>(d.codec.external_payload());
   c.io.consumed = static_cast<std::int32_t>(d.codec.consumed());
@@ -210,7 +208,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_encode(std::uint32_t words) {
     return -1;
   }
   c.io.error_code = 0;
-  c.io.output_ptr = codec_context::address(c.output.data());
+  c.io.output_ptr = address(c.output.data());
   c.io.output_len = static_cast<std::int32_t>(c.output.size());
   return c.io.output_len;
 }

@@ -2,13 +2,11 @@
 
 #include <algorithm>
 
+#include "wasm_words.hpp"
+
 namespace mqttw::binding {
 
 namespace {
-
-std::int32_t address(const void* p) {
-  return static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(p));
-}
 
 // Makes `p` hold an empty T. When it already holds a T its lists keep their
 // capacity: the encoder reads one packet after another into the same value.

@@ -71,4 +71,12 @@ std::string_view reason_code_name(reason_code code) {
 
 bool is_defined_reason_code(std::uint8_t value) { return find_code(value) != nullptr; }
 
+std::string reason_code_text(reason_code code) {
+  constexpr char digits[] = "0123456789ABCDEF";
+  const auto v = static_cast<std::uint8_t>(code);
+  std::string text = {'0', 'x', digits[v >> 4], digits[v & 15], ' '};
+  text += reason_code_name(code);
+  return text;
+}
+
 }  // namespace mqttw

@@ -34,10 +34,7 @@ import { closeError, lostBeforeConnackError, refusalError, requestError, subscri
 const END_WAIT_MS = 10000;
 const CLIENT_ENDED = 0x8b;
 const noop = () => {};
-// The kinds of request, and what the core said of the publish under way.
-const PUBLISH = 1;
-const SUBSCRIBE = 2;
-const UNSUBSCRIBE = 3;
+// What the core said of the QoS 0 publish under way.
 const NONE = 0;
 const COMPLETED = 1;
 const FAILED = 2;
@@ -503,7 +500,7 @@ export class MqttClient extends Emitter {
     }
     let result;
     if (packet.qos === 0) result = this.#publishQos0(packet, callback);
-    else result = this.#request(new Request('publish', packet.qos, this.#store ? packet : undefined, undefined), PUBLISH, packet, callback);
+    else result = this.#request(new Request('publish', packet.qos, this.#store ? packet : undefined, undefined), packet, callback);
     if (packet === this.#scratch) packet.payload = undefined;  // not kept alive by the client
     return result;
   }
@@ -577,7 +574,7 @@ export class MqttClient extends Emitter {
     }
     if (packet.subscriptions.length === 0) return this.#settle(Promise.resolve([]), callback);
     const entry = new Request('subscribe', 0, undefined, packet.subscriptions);
-    return this.#request(entry, SUBSCRIBE, packet, callback);
+    return this.#request(entry, packet, callback);
   }
 
   /** unsubscribe(filter | filters, { properties }, callback?): resolves with the UNSUBACK. */
@@ -590,7 +587,7 @@ export class MqttClient extends Emitter {
       return this.#mistake(err, callback);
     }
     if (packet.unsubscriptions.length === 0) return this.#settle(Promise.resolve(undefined), callback);
-    return this.#request(new Request('unsubscribe', 0, undefined, undefined), UNSUBSCRIBE, packet, callback);
+    return this.#request(new Request('unsubscribe', 0, undefined, undefined), packet, callback);
   }
 
   publishAsync(topic, payload, opts) { return this.publish(topic, payload, opts); }
@@ -615,7 +612,7 @@ export class MqttClient extends Emitter {
     return this.#settle(Promise.reject(requestError(CLIENT_ENDED, 'client disconnecting: end() was called')), callback);
   }
 
-  #request(entry, kind, packet, callback) {
+  #request(entry, packet, callback) {
     if (this.#ending !== null || this.#core === null) return this.#endedRequest(callback);
     const token = this.#token();
     const promise = newPromise(entry);
@@ -623,8 +620,8 @@ export class MqttClient extends Emitter {
     try {
       const core = this.#core;
       const now = Date.now();
-      if (kind === PUBLISH) core.publish(token, packet, now);
-      else if (kind === SUBSCRIBE) core.subscribe(token, packet, now);
+      if (entry.kind === 'publish') core.publish(token, packet, now);
+      else if (entry.kind === 'subscribe') core.subscribe(token, packet, now);
       else core.unsubscribe(token, packet, now);
     } catch (err) {
       // The codec refused the packet (a property of the wrong type ...): a mistake too.
@@ -634,13 +631,11 @@ export class MqttClient extends Emitter {
     return settleRequest(this, promise, callback);
   }
 
+  // A promise that is not a request's (end(), an ended client's refusal ...): handled
+  // at once, so that nobody has to await it.
   #settle(promise, callback) {
-    if (callback) {
-      promise.then((result) => callback(null, result), (err) => callback(err));
-      return this;
-    }
-    promise.catch(noop);
-    return promise;
+    if (!callback) promise.catch(noop);
+    return settleRequest(this, promise, callback);
   }
 
   // A mistake in the arguments: a rejection that shows if nobody handles it.

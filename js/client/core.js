@@ -19,6 +19,7 @@ import { TapeReader, utf8 } from '../wasm/tape-read.js';
 import { TapeWriter, OVERFLOW, connectVersion } from '../wasm/tape-write.js';
 import { copyOut } from '../wasm/copy-out.js';
 import { MqttError } from '../errors.js';
+import { asBytes } from '../codec.js';
 
 // The exports of client_api.cpp, by their names without `_mqttw_client_`. Emscripten
 // exports a C function through a wrapper that puts the raw wasm function in its place
@@ -172,17 +173,6 @@ function shrinkRequest() {
   if (boundary.scratchCap > SHRINK_ABOVE || boundary.requestCap > SHRINK_ABOVE >> 2) boundary.shrinkRequest();
 }
 
-// A plain Uint8Array over the caller's bytes: payloads are made from it, and a Node
-// Buffer's slice() would be a view where a copy is meant.
-function asBytes(chunk) {
-  if (chunk instanceof Uint8Array) {
-    return chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  }
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  throw new TypeError('onBytes() takes a Uint8Array, an ArrayBufferView or an ArrayBuffer');
-}
-
 function optionFlags(o) {
   return (o.queueQoSZero ? 1 : 0) | (o.autoTopicAlias ? 2 : 0) | (o.manualAck ? 4 : 0) | (o.resubscribe ? 8 : 0);
 }
@@ -246,7 +236,7 @@ export class ClientCore {
 
   onBytes(chunk, now) {
     const h = this.#live();
-    const bytes = asBytes(chunk);
+    const bytes = asBytes(chunk, 'onBytes()');
     const length = bytes.length;
     if (length > this.#inputCap) {
       this.#inputPtr = C.input(h, length);

@@ -2,7 +2,7 @@
 // error, and what is made of them: the CONNECT the core sends on every connection, the
 // core's own options, and the options handed to the transport.
 import { MAX_PACKET_SIZE } from '../codec.js';
-import { checkPayload, checkTopicName } from './requests.js';
+import { checkPayload, checkTopicName, kind } from './requests.js';
 import { checkStore } from './store.js';
 
 const UINT16 = 65535;
@@ -53,12 +53,6 @@ const UNSUPPORTED = {
 const KNOWN = new Set(['protocolVersion', 'clientId', 'username', 'password', 'will', 'properties', 'store',
   'timerVariant', 'autoUseTopicAlias', 'autoAssignTopicAlias', ...Object.keys(NUMBERS), ...Object.keys(BOOLEANS),
   ...TRANSPORT, ...LOCATION, ...IGNORED]);
-
-function kind(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
-}
 
 function randomHex(digits) {
   const bytes = new Uint8Array(digits / 2);

@@ -9,7 +9,8 @@ const TOPIC_FILTER_INVALID = 0x8f;
 const MAX_STRING_BYTES = 65535;
 const encoder = new TextEncoder();
 
-function kind(value) {
+// A value's kind, for errors: 'null', 'an array', or its typeof.
+export function kind(value) {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value;

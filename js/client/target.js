@@ -6,17 +6,11 @@
 //   a transport object          used for the first attempt. A transport that can make
 //                               its successor (`reopen()`, as broker.connectLocal()'s
 //                               has) gives the next ones; any other cannot be reconnected.
-import { openTransport } from '../transports/open-transport.js';
+import { NODE_ONLY, WEBSOCKET, isTransport, openTransport } from '../transports/open-transport.js';
 import { isNode } from '../environment.js';
 import { locationUrl } from './options.js';
 
-const PROTOCOLS = new Set(['mqtt:', 'tcp:', 'mqtts:', 'tls:', 'ws:', 'wss:']);
-const NODE_ONLY = new Set(['mqtt:', 'tcp:', 'mqtts:', 'tls:']);
-
-export function isTransport(target) {
-  return target !== null && typeof target === 'object' && typeof target.send === 'function' &&
-    typeof target.close === 'function' && 'onbytes' in target;
-}
+const PROTOCOLS = new Set([...NODE_ONLY, ...WEBSOCKET]);
 
 // A URL connect() can use here, or a clear error now rather than at the first attempt.
 export function checkUrl(text) {

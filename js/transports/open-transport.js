@@ -11,10 +11,12 @@
 // Each kind lives in a file named for its environment (see environment.js).
 import { isNode } from '../environment.js';
 
-const NODE_ONLY = new Set(['mqtt:', 'tcp:', 'mqtts:', 'tls:']);
-const WEBSOCKET = new Set(['ws:', 'wss:']);
+// The URL schemes openTransport() knows.
+export const NODE_ONLY = new Set(['mqtt:', 'tcp:', 'mqtts:', 'tls:']);
+export const WEBSOCKET = new Set(['ws:', 'wss:']);
 
-function isTransport(target) {
+// True for a transport object (the shape openTransport() resolves to).
+export function isTransport(target) {
   return target !== null && typeof target === 'object' && typeof target.send === 'function' &&
     typeof target.close === 'function' && 'onbytes' in target;
 }

@@ -71,6 +71,12 @@ std::string_view reason_code_name(reason_code code);
 // True when the spec defines this value as a reason code of some packet.
 bool is_defined_reason_code(std::uint8_t value);
 
+// Codes from 0x80 up are failures (section 2.4); below, success and its variants.
+inline bool is_failure(reason_code code) { return static_cast<std::uint8_t>(code) >= 0x80; }
+
+// The code in hex and its name, for readable reasons: "0x95 Packet too large".
+std::string reason_code_text(reason_code code);
+
 // An outcome: `code == success` means no error. `reason` says what went wrong in
 // words a user can act on.
 struct error {

@@ -40,7 +40,7 @@ packet for_v311(const packet& p) {
           q.code = v311_connack_code(q.code);
         } else if constexpr (std::is_same_v<T, suback_packet>) {
           for (auto& code : q.codes) {
-            if (static_cast<std::uint8_t>(code) >= 0x80) code = reason_code::unspecified_error;
+            if (is_failure(code)) code = reason_code::unspecified_error;
           }
         } else if constexpr (std::is_same_v<T, unsuback_packet>) {
           q.codes.clear();

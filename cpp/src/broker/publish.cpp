@@ -75,7 +75,7 @@ void broker::state::accept_publish(connection& c, const message_ptr& m, std::uin
     send(c, pubrec_packet{packet_id, code, {}});
     // After a refusal the packet id is free again [MQTT-4.3.3-9]; a 3.1.1 client was
     // told yes and sends PUBREL, which gets its PUBCOMP either way.
-    if (static_cast<std::uint8_t>(code) < 0x80) c.sess->qos2_received.insert(packet_id);
+    if (!is_failure(code)) c.sess->qos2_received.insert(packet_id);
   }
 }
 
@@ -312,7 +312,7 @@ void broker::state::on_pubrec(connection& c, const pubrec_packet& p, std::uint64
     send(c, pubrel_packet{p.packet_id, reason_code::packet_identifier_not_found, {}});
     return;
   }
-  if (static_cast<std::uint8_t>(p.code) >= 0x80) {  // the client refused it: the exchange ends
+  if (is_failure(p.code)) {  // the client refused it: the exchange ends
     erase_inflight(s, it);
     send_queued(s, now);
     return;

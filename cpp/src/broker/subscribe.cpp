@@ -73,7 +73,7 @@ void broker::state::finish_subscribe(std::uint32_t key, std::uint64_t now) {
   };
   std::vector<retained_due> due;
   for (auto& e : ps.entries) {
-    const bool ok = static_cast<std::uint8_t>(e.code) < 0x80;
+    const bool ok = !is_failure(e.code);
     ack.codes.push_back(e.code);  // 3.1.1 gets 0x80 for every failure (send)
     if (!ok) continue;
     e.options.max_qos = static_cast<mqttw::qos>(e.code);

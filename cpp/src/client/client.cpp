@@ -10,17 +10,6 @@
 
 namespace mqttw::client {
 
-std::string hex_code(reason_code code) {
-  constexpr char digits[] = "0123456789ABCDEF";
-  const auto v = static_cast<std::uint8_t>(code);
-  std::string out = "0x";
-  out += digits[v >> 4];
-  out += digits[v & 15];
-  out += " ";
-  out += reason_code_name(code);
-  return out;
-}
-
 namespace {
 
 decoder_options decoder_for(const client_options& o, const connect_packet& c) {

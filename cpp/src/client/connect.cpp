@@ -8,7 +8,7 @@ namespace {
 
 // The 3.1.1 CONNACK return codes 1..5 (3.1.1 section 3.2.2.3) in words.
 std::string connack_text(reason_code code, bool v5) {
-  if (v5) return hex_code(code);
+  if (v5) return reason_code_text(code);
   switch (static_cast<std::uint8_t>(code)) {
     case 1: return "return code 1, unacceptable protocol version";
     case 2: return "return code 2, identifier rejected";
@@ -103,7 +103,7 @@ void client::state::on_server_disconnect(packet& whole) {
   std::string text = "the server sent DISCONNECT";
   if (v5) {
     text += ' ';
-    text += hex_code(code);
+    text += reason_code_text(code);
     if (const property* r = find_property(d.props, property_id::reason_string)) {
       text += ": ";
       text += r->text;

@@ -27,11 +27,9 @@ void client::state::on_publish(publish_packet& p, packet& whole) {
         }
         p.topic = *slot;
         aliases_in_used[n - 1] = call;
-      } else if (!slot) {
-        slot = std::make_unique<std::string>(p.topic);
       } else {
         // A view of the old topic handed out in this call stays valid until the next.
-        if (aliases_in_used[n - 1] == call) retired_aliases.push_back(std::move(slot));
+        if (slot && aliases_in_used[n - 1] == call) retired_aliases.push_back(std::move(slot));
         if (slot) {
           slot->assign(p.topic);
         } else {
@@ -107,7 +105,7 @@ void client::state::ack(std::uint16_t id, reason_code code) {
     return;
   }
   if (connected) write_ack<pubrec_packet>(id, code);
-  if (v5 && static_cast<std::uint8_t>(code) >= 0x80) {
+  if (v5 && is_failure(code)) {
     // A refused QoS 2 message is not held: the id is free again [MQTT-4.3.3-9].
     if (flags & in_counted) --in_unacked;
     incoming.erase(id);

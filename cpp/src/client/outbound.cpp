@@ -58,7 +58,7 @@ void client::state::publish(token tok, const publish_packet& p) {
     outbound o;
     o.tok = tok;
     o.pub.assign(p, topic);
-    first_send(take_slot(std::move(o), next_packet_id()));
+    send(take_slot(std::move(o), next_packet_id()), false);
     return;
   }
   if (error err = check_publish(topic, p, true, connected, p.qos != qos::at_most_once)) return fail_request(tok, err);
@@ -97,7 +97,7 @@ void client::state::unsubscribe(token tok, const unsubscribe_packet& p) {
 void client::state::send_or_queue_control(outbound o) {
   if (connected) {
     if (const std::uint16_t id = next_packet_id()) {
-      first_send(take_slot(std::move(o), id));
+      send(take_slot(std::move(o), id), false);
       return;
     }
   }
@@ -324,26 +324,30 @@ std::vector<std::uint32_t> client::state::live_slots_in_order() {
   return live;
 }
 
-bool client::state::first_send(std::uint32_t slot) {
+// Writes the request in `slot`: its first send, or (`again`) the resend of a resumed
+// session with its packet id: PUBLISH with DUP and its full topic, since aliases do
+// not outlive a connection [MQTT-3.3.2-7], or PUBREL once PUBREC had come
+// [MQTT-4.4.0-1]. A request the codec or the server's Maximum Packet Size refuses is
+// dropped and fails (a resend only when this connection's maximum is smaller).
+bool client::state::send(std::uint32_t slot, bool again) {
   outbound& o = slots[slot];
   error err;
-  switch (o.kind) {
-    case request_kind::publish:
-      err = write_publish(o.pub.packet.topic, o.pub.packet, false, o.packet_id, true);
+  if (o.kind == request_kind::publish) {
+    if (o.released) {
+      write_ack<pubrel_packet>(o.packet_id, reason_code::success);
+    } else {
+      err = write_publish(o.pub.packet.topic, o.pub.packet, again, o.packet_id, !again);
       if (!err) {
         o.counted = true;
         ++window_used;
       }
-      break;
-    case request_kind::subscribe:
-    case request_kind::resubscribe:
-      o.sub->packet.packet_id = o.packet_id;
-      err = write_checked(o.sub->packet);
-      break;
-    case request_kind::unsubscribe:
-      o.unsub->packet.packet_id = o.packet_id;
-      err = write_checked(o.unsub->packet);
-      break;
+    }
+  } else if (o.kind == request_kind::unsubscribe) {
+    o.unsub->packet.packet_id = o.packet_id;
+    err = write_checked(o.unsub->packet);
+  } else {
+    o.sub->packet.packet_id = o.packet_id;
+    err = write_checked(o.sub->packet);
   }
   if (err) {
     const token tok = o.tok;
@@ -353,46 +357,11 @@ bool client::state::first_send(std::uint32_t slot) {
     return false;
   }
   o.sent = true;
-  o.order = next_order++;
-  if (o.kind == request_kind::publish && store_events) emit(event_kind::stored, o.tok).packet_id = o.packet_id;
+  if (!again) {
+    o.order = next_order++;
+    if (o.kind == request_kind::publish && store_events) emit(event_kind::stored, o.tok).packet_id = o.packet_id;
+  }
   return true;
-}
-
-// A resumed session sends what was in flight again with its packet id: PUBLISH with
-// DUP, or PUBREL once PUBREC had come [MQTT-4.4.0-1].
-void client::state::resend(std::uint32_t slot) {
-  outbound& o = slots[slot];
-  error err;
-  switch (o.kind) {
-    case request_kind::publish:
-      if (o.released) {
-        write_ack<pubrel_packet>(o.packet_id, reason_code::success);
-      } else {
-        // The full topic: aliases do not outlive a connection [MQTT-3.3.2-7].
-        err = write_publish(o.pub.packet.topic, o.pub.packet, true, o.packet_id, false);
-        if (!err) {
-          o.counted = true;
-          ++window_used;
-        }
-      }
-      break;
-    case request_kind::subscribe:
-    case request_kind::resubscribe:
-      err = write_checked(o.sub->packet);
-      break;
-    case request_kind::unsubscribe:
-      err = write_checked(o.unsub->packet);
-      break;
-  }
-  if (err) {
-    // Only a smaller Maximum Packet Size on this connection can refuse it.
-    const token tok = o.tok;
-    const bool tell = o.kind != request_kind::resubscribe;
-    free_slot(slot);
-    if (tell) fail_request(tok, err);
-    return;
-  }
-  o.sent = true;
 }
 
 // PUBLISH beyond the window waits, and the PUBLISH behind it wait too, to keep their
@@ -413,7 +382,7 @@ void client::state::pump() {
       continue;
     }
     if (!blocked) resend_pos = i + 1;
-    resend(slot);
+    send(slot, true);
   }
   if (connected) resend_scanned = true;
   if (resend_pos >= resend_list.size()) {
@@ -459,7 +428,7 @@ void client::state::pump() {
     if (o.kind != request_kind::publish) --queued_other;
     const std::uint32_t slot = take_slot(std::move(o), id);
     it = queue.erase(it);
-    first_send(slot);
+    send(slot, false);
   }
 }
 

@@ -9,15 +9,13 @@ namespace mqttw::client {
 
 namespace {
 
-// The first refusal (>= 0x80) among an acknowledgement's codes, or success.
+// The first refusal among an acknowledgement's codes, or success.
 reason_code first_refusal(const std::vector<reason_code>& codes) {
   for (reason_code c : codes) {
-    if (static_cast<std::uint8_t>(c) >= 0x80) return c;
+    if (is_failure(c)) return c;
   }
   return reason_code::success;
 }
-
-bool refusal(reason_code c) { return static_cast<std::uint8_t>(c) >= 0x80; }
 
 }  // namespace
 
@@ -46,7 +44,7 @@ void client::state::on_pubrec(packet& whole) {
     if (v5 && !ids.contains(a.packet_id)) write_ack<pubrel_packet>(a.packet_id, reason_code::packet_identifier_not_found);
     return;
   }
-  if (refusal(a.code)) return finish_publish(a.packet_id, a.code, whole);  // the flow ends here [MQTT-4.3.3-4]
+  if (is_failure(a.code)) return finish_publish(a.packet_id, a.code, whole);  // the flow ends here [MQTT-4.3.3-4]
   if (!o->released) {
     o->released = true;
     if (store_events) emit(event_kind::released, o->tok).packet_id = a.packet_id;

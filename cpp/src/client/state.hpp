@@ -256,9 +256,9 @@ struct client::state {
   std::uint32_t take_slot(outbound&& o, std::uint16_t id);
   void free_slot(std::uint32_t slot);
   outbound* inflight(std::uint16_t id, request_kind kind);
-  // First send of the outbound in `slot`; false when it failed (and was dropped).
-  bool first_send(std::uint32_t slot);
-  void resend(std::uint32_t slot);
+  // Writes the outbound in `slot`, first sent or (`again`) resent; false when it
+  // failed (and was dropped).
+  bool send(std::uint32_t slot, bool again);
   publish_packet& fill_scratch(std::string_view topic, const publish_packet& p);
   // The server's limits (from CONNACK) for a PUBLISH, the size one when `size`.
   error publish_limits(std::string_view topic, const publish_packet& p, bool size);
@@ -303,8 +303,5 @@ struct client::state {
   std::uint64_t deadline() const;
   std::uint64_t ping_timeout_ms() const;
 };
-
-// A reason code for readable reasons: "0x95 Packet too large".
-std::string hex_code(reason_code code);
 
 }  // namespace mqttw::client

@@ -6,8 +6,6 @@ namespace mqttw::client {
 
 namespace {
 
-bool granted_code(reason_code c) { return static_cast<std::uint8_t>(c) < 0x80; }
-
 void remove_filter(std::vector<granted_group>& groups, std::string_view filter) {
   for (auto& g : groups) {
     std::erase_if(g.filters, [&](const granted_filter& f) { return f.filter == filter; });
@@ -33,7 +31,7 @@ void client::state::record_granted(const subscribe_packet& sent, const suback_pa
   }
   for (std::size_t i = 0; i < sent.subscriptions.size(); ++i) {
     const subscription& s = sent.subscriptions[i];
-    if (!granted_code(ack.codes[i])) {
+    if (is_failure(ack.codes[i])) {
       if (fresh) remove_filter(granted, s.filter);
       continue;
     }
@@ -54,7 +52,7 @@ void client::state::record_granted(const subscribe_packet& sent, const suback_pa
 void client::state::forget_granted(const unsubscribe_packet& sent, const unsuback_packet& ack) {
   for (std::size_t i = 0; i < sent.filters.size(); ++i) {
     // 3.1.1 UNSUBACK has no codes: it always succeeds.
-    if (i < ack.codes.size() && !granted_code(ack.codes[i])) continue;
+    if (i < ack.codes.size() && is_failure(ack.codes[i])) continue;
     remove_filter(granted, sent.filters[i]);
   }
   drop_empty(granted);
