@@ -26,9 +26,6 @@ namespace mqttw::test {
 
 using namespace mqttw::broker;
 
-inline constexpr protocol_version v5 = protocol_version::v5;
-inline constexpr protocol_version v311 = protocol_version::v311;
-
 struct broker_harness {
   struct peer {
     protocol_version version;
@@ -113,13 +110,7 @@ struct broker_harness {
   // CONNECT and expect a successful CONNACK; returns the connection.
   conn_id connect(std::string_view client_id, protocol_version v = protocol_version::v5, bool clean = true,
                   properties props = {}, std::uint16_t keep_alive = 0) {
-    connect_packet c{};
-    c.version = v;
-    c.client_id = client_id;
-    c.clean_start = clean;
-    c.keep_alive = keep_alive;
-    c.props = std::move(props);
-    const conn_id id = open_with(c);
+    const conn_id id = open_with(connect_v(v, client_id, clean, keep_alive, std::move(props)));
     auto& ack = expect<connack_packet>(id);
     REQUIRE(ack.code == reason_code::success);
     session_present = ack.session_present;

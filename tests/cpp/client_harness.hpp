@@ -1,6 +1,6 @@
 // A client session and the server it talks to, in one test: the test plays the server.
 //
-//   client_harness h(client_harness::connect_v(v5, "c"));
+//   client_harness h(connect_v(v5, "c"));
 //   h.connect_ok();                                   // CONNECT out, CONNACK in
 //   h.publish(1, "t", "hello", qos::at_least_once);
 //   auto p = h.expect<publish_packet>();              // what the server read
@@ -36,9 +36,6 @@ using mqttw::client::client_status;
 using mqttw::client::event;
 using mqttw::client::event_kind;
 using mqttw::client::token;
-
-inline constexpr protocol_version v5 = protocol_version::v5;
-inline constexpr protocol_version v311 = protocol_version::v311;
 
 inline const char* event_kind_name(event_kind k) {
   switch (k) {
@@ -138,22 +135,8 @@ struct client_harness {
   bool is_open = false;      // on_open was called and on_closed not yet
   bool closed = false;       // the client asked to close the current connection
   reason_code close_reason = reason_code::success;
-  std::string close_text;
-  int connections = 0;       // on_open calls
   bytes wire;                // what the client wrote on the current connection
   std::vector<recorded_event> history;  // every event since the start, in order
-
-  // A CONNECT with the common fields; tests add the rest.
-  static connect_packet connect_v(protocol_version v, std::string_view id = "c", bool clean = true,
-                                  std::uint16_t keep_alive = 0, properties props = {}) {
-    connect_packet p{};
-    p.version = v;
-    p.client_id = id;
-    p.clean_start = clean;
-    p.keep_alive = keep_alive;
-    p.props = std::move(props);
-    return p;
-  }
 
   explicit client_harness(const connect_packet& connect, client_options options = {})
       : version(connect.version),
@@ -171,11 +154,9 @@ struct client_harness {
     is_open = true;
     closed = false;
     close_reason = reason_code::success;
-    close_text.clear();
     wire.clear();
     written_.clear();
     dec_.reset();
-    ++connections;
     take(c->on_open(now));
   }
 
@@ -280,7 +261,6 @@ struct client_harness {
 
   bool nothing_written() const { return written_.empty(); }
   std::size_t written_count() const { return written_.size(); }
-  const std::deque<packet>& written() const { return written_; }
   std::deque<packet> take_written() {
     auto out = std::move(written_);
     written_.clear();
@@ -305,12 +285,6 @@ struct client_harness {
   }
 
   bool no_events() const { return events_.empty(); }
-  std::size_t event_count() const { return events_.size(); }
-  std::vector<recorded_event> take_events() {
-    std::vector<recorded_event> out(events_.begin(), events_.end());
-    events_.clear();
-    return out;
-  }
   // Events of one kind taken out of those waiting, the others staying in order.
   std::vector<recorded_event> take_events(event_kind kind) {
     std::vector<recorded_event> out;
@@ -324,8 +298,6 @@ struct client_harness {
     }
     return out;
   }
-
-  static std::string text(bytes_view b) { return std::string(b.begin(), b.end()); }
 
   static std::uint32_t number(const properties& props, property_id id) {
     const property* p = find_property(props, id);
@@ -381,7 +353,6 @@ struct client_harness {
       REQUIRE(is_open);
       closed = true;
       close_reason = out.close_reason;
-      close_text = out.close_text;
     }
     if (out.timer_at) {
       CHECK(out.timer_at >= now);
@@ -390,9 +361,10 @@ struct client_harness {
   }
 };
 
+inline std::string payload_of(const publish_packet& p) { return as_text(p.payload); }
+
 inline void append(bytes& to, const bytes& more) { to.insert(to.end(), more.begin(), more.end()); }
 
-inline properties props_of(std::initializer_list<property> list) { return properties(list); }
 inline property prop(property_id id, std::uint32_t n) { return property::integer(id, n); }
 
 }  // namespace mqttw::test

@@ -10,7 +10,6 @@ using mqttw::broker::broker_options;
 
 namespace {
 
-
 properties prop(property_id id, std::uint32_t n) { return {property::integer(id, n)}; }
 
 std::uint32_t number(const properties& props, property_id id) {

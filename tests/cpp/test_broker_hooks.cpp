@@ -12,7 +12,6 @@ using mqttw::broker::request_kind;
 
 namespace {
 
-
 broker_options hooks(bool authenticate, bool publish = false, bool subscribe = false, bool enhanced = false) {
   broker_options o;
   o.hook_authenticate = authenticate;
@@ -43,6 +42,21 @@ bytes encoded(std::initializer_list<packet> packets, protocol_version v) {
 conn_id connect_allowed(broker_harness& h, std::string_view id, protocol_version v) {
   const auto c = h.open_with(connect_of(id, v));
   if (!h.requests.empty()) h.answer(h.next_request().id, reason_code::success);
+  REQUIRE(h.expect<connack_packet>(c).code == reason_code::success);
+  return c;
+}
+
+// A 5.0 CONNECT asking for enhanced authentication with the method "M".
+connect_packet method_connect(std::string_view id) {
+  auto p = connect_of(id, v5);
+  p.props = {property::string(property_id::authentication_method, "M")};
+  return p;
+}
+
+// Connects with the method "M", which the enhanced_auth hook accepts at once.
+conn_id connect_with_method(broker_harness& h, std::string_view id) {
+  const auto c = h.open_with(method_connect(id));
+  h.answer(h.next_request().id, reason_code::success);
   REQUIRE(h.expect<connack_packet>(c).code == reason_code::success);
   return c;
 }
@@ -417,9 +431,7 @@ TEST_CASE("enhanced AUTH: without the hook, CONNACK 0x8C Bad authentication meth
 
 TEST_CASE("enhanced AUTH: a failure answer refuses the CONNECT [MQTT-4.12.0-4]", "[broker]") {
   broker_harness h(hooks(false, false, false, true));
-  auto p = connect_of("c", v5);
-  p.props = {property::string(property_id::authentication_method, "M")};
-  const auto c = h.open_with(p);
+  const auto c = h.open_with(method_connect("c"));
   h.answer(h.next_request().id, reason_code::not_authorized);
   CHECK(h.expect<connack_packet>(c).code == reason_code::not_authorized);
   CHECK(h.is_closed(c));
@@ -428,9 +440,7 @@ TEST_CASE("enhanced AUTH: a failure answer refuses the CONNECT [MQTT-4.12.0-4]",
 TEST_CASE("enhanced AUTH: only AUTH or DISCONNECT before CONNACK [MQTT-3.1.2-30], with the same method [MQTT-4.12.0-5]",
           "[broker]") {
   broker_harness h(hooks(false, false, false, true));
-  auto p = connect_of("c", v5);
-  p.props = {property::string(property_id::authentication_method, "M")};
-  const auto c = h.open_with(p);
+  const auto c = h.open_with(method_connect("c"));
   h.answer(h.next_request().id, reason_code::continue_authentication, text_bytes("challenge"));
   h.expect<auth_packet>(c);
   SECTION("a PUBLISH") { h.publish(c, "t", "early"); }
@@ -444,11 +454,7 @@ TEST_CASE("enhanced AUTH: only AUTH or DISCONNECT before CONNACK [MQTT-3.1.2-30]
 TEST_CASE("re-authentication: AUTH 0x19, continued, then AUTH 0x00 [MQTT-4.12.1-1]; a failure disconnects [MQTT-4.12.1-2]",
           "[broker]") {
   broker_harness h(hooks(false, false, false, true));
-  auto p = connect_of("c", v5);
-  p.props = {property::string(property_id::authentication_method, "M")};
-  const auto c = h.open_with(p);
-  h.answer(h.next_request().id, reason_code::success);
-  REQUIRE(h.expect<connack_packet>(c).code == reason_code::success);
+  const auto c = connect_with_method(h, "c");
   h.send(c, auth_packet{reason_code::re_authenticate,
                         {property::string(property_id::authentication_method, "M"),
                          property::binary(property_id::authentication_data, view("again"))}});
@@ -519,23 +525,13 @@ TEST_CASE("a connection waiting for a hook holds at most held_input_limit bytes 
 
 TEST_CASE("after CONNACK, AUTH 0x18 continues only a re-authentication the client started with 0x19 (section 4.12.1)", "[broker]") {
   broker_harness h(hooks(false, false, false, true));
-  const auto c = h.open(v5);
-  connect_packet p = connect_of("a", v5);
-  p.props.push_back(property::string(property_id::authentication_method, "M"));
-  h.send(c, p);
-  h.answer(h.next_request().id, reason_code::success);
-  REQUIRE(h.expect<connack_packet>(c).code == reason_code::success);
+  const auto c = connect_with_method(h, "a");
   auth_packet stray{reason_code::continue_authentication, {property::string(property_id::authentication_method, "M")}};
   h.send(c, stray);
   CHECK(h.expect<disconnect_packet>(c).code == reason_code::protocol_error);
   CHECK(h.is_closed(c));
 
-  const auto d = h.open(v5);
-  connect_packet q = connect_of("b", v5);
-  q.props.push_back(property::string(property_id::authentication_method, "M"));
-  h.send(d, q);
-  h.answer(h.next_request().id, reason_code::success);
-  REQUIRE(h.expect<connack_packet>(d).code == reason_code::success);
+  const auto d = connect_with_method(h, "b");
   h.send(d, auth_packet{reason_code::re_authenticate, {property::string(property_id::authentication_method, "M")}});
   h.answer(h.next_request().id, reason_code::continue_authentication);
   CHECK(h.expect<auth_packet>(d).code == reason_code::continue_authentication);

@@ -11,7 +11,6 @@ using mqttw::broker::broker_options;
 
 namespace {
 
-
 std::uint64_t number_of(const std::string& text) {
   REQUIRE_FALSE(text.empty());
   std::uint64_t n = 0;

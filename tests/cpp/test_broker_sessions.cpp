@@ -12,7 +12,6 @@ using mqttw::broker::broker_options;
 
 namespace {
 
-
 properties expiry(std::uint32_t seconds) { return {property::integer(property_id::session_expiry_interval, seconds)}; }
 
 // CONNECT with a will on "will/<id>" (payload "gone <id>"); expects success.

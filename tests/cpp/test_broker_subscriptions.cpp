@@ -11,7 +11,6 @@ using mqttw::broker::broker_options;
 
 namespace {
 
-
 subscription sub(std::string_view filter, qos q, bool no_local = false, bool retain_as_published = false,
                  retain_handling rh = retain_handling::send_on_subscribe) {
   return {filter, q, no_local, retain_as_published, rh};

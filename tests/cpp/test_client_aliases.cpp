@@ -9,8 +9,6 @@ using mqttw::client::client_options;
 
 namespace {
 
-std::string payload_of(const publish_packet& p) { return client_harness::text(p.payload); }
-
 properties alias(std::uint16_t n) { return {prop(property_id::topic_alias, n)}; }
 
 // Publishes at QoS 0 and returns what the server read.
@@ -28,7 +26,7 @@ publish_packet send_one(client_harness& h, token tok, std::string_view topic, qo
 TEST_CASE("client: outgoing Topic Aliases, least recently used within the server's Topic Alias Maximum "
           "[MQTT-3.3.2-9] [MQTT-3.2.2-17]",
           "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok({prop(property_id::topic_alias_maximum, 2)});
   // First use: the topic and a new alias.
   auto a1 = send_one(h, 1, "t/a");
@@ -65,7 +63,7 @@ TEST_CASE("client: outgoing Topic Aliases, least recently used within the server
 }
 
 TEST_CASE("client: Topic Alias mappings start over on a new connection, resends included [MQTT-3.3.2-7]", "[client]") {
-  client_harness h(client_harness::connect_v(v5, "c", false));
+  client_harness h(connect_v(v5, "c", false));
   h.connect_ok({prop(property_id::topic_alias_maximum, 5)});
   send_one(h, 1, "t/a");
   h.publish(2, "t/a", "q1", qos::at_least_once);
@@ -96,14 +94,14 @@ TEST_CASE("client: no Topic Alias when the server's Topic Alias Maximum is absen
           "[MQTT-3.2.2-18]",
           "[client]") {
   SECTION("absent") {
-    client_harness h(client_harness::connect_v(v5));
+    client_harness h(connect_v(v5));
     h.connect_ok();
     for (token t = 1; t <= 3; ++t) CHECK(client_harness::alias_of(send_one(h, t, "t/a")) == 0);
   }
   SECTION("auto_topic_alias = false") {
     client_options o;
     o.auto_topic_alias = false;
-    client_harness h(client_harness::connect_v(v5), o);
+    client_harness h(connect_v(v5), o);
     h.connect_ok({prop(property_id::topic_alias_maximum, 10)});
     for (token t = 1; t <= 3; ++t) {
       auto p = send_one(h, t, "t/a");
@@ -116,7 +114,7 @@ TEST_CASE("client: no Topic Alias when the server's Topic Alias Maximum is absen
 TEST_CASE("client: an alias the application gives is sent as given within the server's maximum", "[client]") {
   client_options o;
   o.auto_topic_alias = false;
-  client_harness h(client_harness::connect_v(v5), o);
+  client_harness h(connect_v(v5), o);
   h.connect_ok({prop(property_id::topic_alias_maximum, 2)});
   h.publish(1, "t/x", "set", qos::at_most_once, false, alias(2));
   auto p1 = h.expect<publish_packet>();
@@ -133,7 +131,7 @@ TEST_CASE("client: an alias the application gives above the server's maximum fai
           "[MQTT-3.3.2-9] [MQTT-3.2.2-18]",
           "[client]") {
   const auto server_max = GENERATE(as<std::uint16_t>{}, 0, 2);
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   properties ack;
   if (server_max) ack = {prop(property_id::topic_alias_maximum, server_max)};
   h.connect_ok(ack);
@@ -148,7 +146,7 @@ TEST_CASE("client: an alias the application gives above the server's maximum fai
 // ---- incoming ---------------------------------------------------------------------
 
 TEST_CASE("client: incoming Topic Aliases up to our Topic Alias Maximum are mapped [MQTT-3.3.2-10]", "[client]") {
-  client_harness h(client_harness::connect_v(v5, "c", true, 0, {prop(property_id::topic_alias_maximum, 3)}));
+  client_harness h(connect_v(v5, "c", true, 0, {prop(property_id::topic_alias_maximum, 3)}));
   h.connect_ok();
   h.send_publish("in/1", "a", qos::at_most_once, 0, alias(1));
   CHECK(h.expect_event(event_kind::message).packet_as<publish_packet>().topic == "in/1");
@@ -175,8 +173,8 @@ TEST_CASE("client: an incoming Topic Alias of 0 or above our maximum is DISCONNE
           "[MQTT-3.1.2-29]",
           "[client]") {
   const auto ours = GENERATE(as<std::uint16_t>{}, 0, 3);
-  client_harness h(client_harness::connect_v(
-      v5, "c", true, 0, ours ? properties{prop(property_id::topic_alias_maximum, ours)} : properties{}));
+  client_harness h(
+      connect_v(v5, "c", true, 0, ours ? properties{prop(property_id::topic_alias_maximum, ours)} : properties{}));
   h.connect_ok();
   SECTION("0") {
     // The encoder refuses alias 0, so the bytes are written out: PUBLISH "t", alias 0.
@@ -189,7 +187,7 @@ TEST_CASE("client: an incoming Topic Alias of 0 or above our maximum is DISCONNE
 }
 
 TEST_CASE("client: an empty topic with an alias that has no mapping is DISCONNECT 0x82 Protocol Error", "[client]") {
-  client_harness h(client_harness::connect_v(v5, "c", true, 0, {prop(property_id::topic_alias_maximum, 3)}));
+  client_harness h(connect_v(v5, "c", true, 0, {prop(property_id::topic_alias_maximum, 3)}));
   h.connect_ok();
   SECTION("never set") {}
   SECTION("set on the connection before [MQTT-3.3.2-7]") {

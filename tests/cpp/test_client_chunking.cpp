@@ -42,7 +42,7 @@ void feed_bytes(client_harness& h, const bytes& b, feed how) {
 outcome converse(protocol_version v, feed how, arena& keep) {
   properties props;
   if (v == v5) props = {prop(property_id::topic_alias_maximum, 4)};
-  client_harness h(client_harness::connect_v(v, "chunky", true, 30, props));
+  client_harness h(connect_v(v, "chunky", true, 30, props));
   h.open();
   h.expect<connect_packet>();
   properties ack;
@@ -100,7 +100,7 @@ std::string describe(const recorded_event& e) {
   if (e.pk && std::holds_alternative<publish_packet>(*e.pk)) {
     const auto& p = std::get<publish_packet>(*e.pk);
     out += " PUBLISH '" + std::string(p.topic) + "' " + std::to_string(p.payload.size()) + " bytes '" +
-           client_harness::text(p.payload).substr(0, 10) + "' qos " + std::to_string(static_cast<int>(p.qos)) +
+           payload_of(p).substr(0, 10) + "' qos " + std::to_string(static_cast<int>(p.qos)) +
            " id " + std::to_string(p.packet_id) + " props " + std::to_string(p.props.size());
   }
   return out;

@@ -23,6 +23,9 @@ void check_props(const properties& got, const properties& want, std::uint32_t ma
   CHECK(got.size() == want.size() + extra);
 }
 
+// A Packet Identifier as it stands on the wire, most significant byte first.
+bytes id_bytes(std::uint16_t id) { return {static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id & 0xFF)}; }
+
 }  // namespace
 
 // ---- CONNECT --------------------------------------------------------------------------
@@ -30,7 +33,7 @@ void check_props(const properties& got, const properties& want, std::uint32_t ma
 TEST_CASE("client: the first packet is the CONNECT with every option as given (5.0) [MQTT-3.1.0-1]", "[client]") {
   const bytes will_payload = text_bytes("gone");
   const bytes password = text_bytes("secret");
-  connect_packet p = client_harness::connect_v(v5, "dev-1", false, 30);
+  connect_packet p = connect_v(v5, "dev-1", false, 30);
   p.will = will_message{"status/dev-1", view(will_payload), qos::at_least_once, true,
                         {prop(property_id::will_delay_interval, 5), property::string(property_id::content_type, "text/plain"),
                          property::user("k", "v")}};
@@ -67,7 +70,7 @@ TEST_CASE("client: the first packet is the CONNECT with every option as given (5
 TEST_CASE("client: 3.1.1 CONNECT with clean session 0, keepalive, will, user name and password", "[client]") {
   const bytes will_payload = text_bytes("gone");
   const bytes password = text_bytes("pw");
-  connect_packet p = client_harness::connect_v(v311, "dev-2", false, 15);
+  connect_packet p = connect_v(v311, "dev-2", false, 15);
   p.will = will_message{"status/dev-2", view(will_payload), qos::exactly_once, false, {}};
   p.username = "u";
   p.password = view(password);
@@ -85,13 +88,13 @@ TEST_CASE("client: max_packet_size is sent as the CONNECT's Maximum Packet Size 
   client_options o;
   o.max_packet_size = 2048;
   SECTION("none in the CONNECT") {
-    client_harness h(client_harness::connect_v(v5), o);
+    client_harness h(connect_v(v5), o);
     h.open();
     auto got = h.expect<connect_packet>();
     CHECK(client_harness::number(got.props, property_id::maximum_packet_size) == 2048);
   }
   SECTION("the CONNECT's own is kept, once") {
-    client_harness h(client_harness::connect_v(v5, "c", true, 0, {prop(property_id::maximum_packet_size, 4096)}), o);
+    client_harness h(connect_v(v5, "c", true, 0, {prop(property_id::maximum_packet_size, 4096)}), o);
     h.open();
     auto got = h.expect<connect_packet>();
     CHECK(std::count_if(got.props.begin(), got.props.end(),
@@ -103,22 +106,22 @@ TEST_CASE("client: max_packet_size is sent as the CONNECT's Maximum Packet Size 
 TEST_CASE("client: init_error for a CONNECT the codec refuses: 3.1.1 empty client id with clean session 0 [MQTT-3.1.3-7]",
           "[client]") {
   SECTION("3.1.1 empty client id, clean session 0") {
-    mqttw::client::client c({}, client_harness::connect_v(v311, "", false));
+    mqttw::client::client c({}, connect_v(v311, "", false));
     CHECK(c.init_error());
     CHECK_FALSE(c.init_error().reason.empty());
   }
   SECTION("a will topic with a wildcard [MQTT-3.3.2-2]") {
-    connect_packet p = client_harness::connect_v(v5, "c");
+    connect_packet p = connect_v(v5, "c");
     p.will = will_message{"a/#", {}, qos::at_most_once, false, {}};
     mqttw::client::client c({}, p);
     CHECK(c.init_error());
   }
   SECTION("3.1.1 empty client id with clean session 1 is fine") {
-    mqttw::client::client c({}, client_harness::connect_v(v311, "", true));
+    mqttw::client::client c({}, connect_v(v311, "", true));
     CHECK_FALSE(c.init_error());
   }
   SECTION("5.0 empty client id with Clean Start 0 is the server's to judge [MQTT-3.1.3-6]") {
-    mqttw::client::client c({}, client_harness::connect_v(v5, "", false));
+    mqttw::client::client c({}, connect_v(v5, "", false));
     CHECK_FALSE(c.init_error());
   }
 }
@@ -127,7 +130,7 @@ TEST_CASE("client: init_error for a CONNECT the codec refuses: 3.1.1 empty clien
 
 TEST_CASE("client: an accepting CONNACK gives the connected event with the CONNACK and Session Present", "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v, "c", false));
+  client_harness h(connect_v(v, "c", false));
   h.open();
   h.expect<connect_packet>();
   CHECK_FALSE(h.status().connected);
@@ -143,7 +146,7 @@ TEST_CASE("client: an accepting CONNACK gives the connected event with the CONNA
 
 TEST_CASE("client: the Assigned Client Identifier becomes the client id and goes in the next CONNECT [MQTT-3.1.3-7]",
           "[client]") {
-  client_harness h(client_harness::connect_v(v5, "", true));
+  client_harness h(connect_v(v5, "", true));
   CHECK(h.status().client_id.empty());
   h.connect_ok({property::string(property_id::assigned_client_identifier, "srv-42")});
   CHECK(h.status().client_id == "srv-42");
@@ -153,7 +156,7 @@ TEST_CASE("client: the Assigned Client Identifier becomes the client id and goes
 }
 
 TEST_CASE("client: the CONNACK's limits are in force for the connection, and the defaults without them", "[client]") {
-  client_harness h(client_harness::connect_v(v5, "c", true, 60));
+  client_harness h(connect_v(v5, "c", true, 60));
   h.connect_ok({prop(property_id::receive_maximum, 7), prop(property_id::topic_alias_maximum, 3),
                 prop(property_id::maximum_packet_size, 1000), prop(property_id::maximum_qos, 1),
                 prop(property_id::retain_available, 0), prop(property_id::server_keep_alive, 20)});
@@ -177,7 +180,7 @@ TEST_CASE("client: the CONNACK's limits are in force for the connection, and the
 }
 
 TEST_CASE("client: a 3.1.1 CONNACK leaves the defaults", "[client]") {
-  client_harness h(client_harness::connect_v(v311, "c", true, 10));
+  client_harness h(connect_v(v311, "c", true, 10));
   h.connect_ok();
   auto s = h.status();
   CHECK(s.receive_maximum == 65535);
@@ -191,7 +194,7 @@ TEST_CASE("client: a refusing 5.0 CONNACK gives the refused event with its reaso
           "[client]") {
   const auto code = GENERATE(reason_code::bad_user_name_or_password, reason_code::not_authorized,
                              reason_code::server_unavailable, reason_code::client_identifier_not_valid);
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.publish(1, "t", "queued", qos::at_least_once);
   h.open();
   h.expect<connect_packet>();
@@ -207,7 +210,7 @@ TEST_CASE("client: a refusing 5.0 CONNACK gives the refused event with its reaso
 
 TEST_CASE("client: a refusing 3.1.1 CONNACK gives its return code and closes", "[client]") {
   const int rc = GENERATE(1, 2, 3, 4, 5);
-  client_harness h(client_harness::connect_v(v311));
+  client_harness h(connect_v(v311));
   h.open();
   h.expect<connect_packet>();
   h.send_bytes({0x20, 0x02, 0x00, static_cast<std::uint8_t>(rc)});
@@ -219,7 +222,7 @@ TEST_CASE("client: a refusing 3.1.1 CONNACK gives its return code and closes", "
 
 TEST_CASE("client: Session Present 1 answering Clean Start 1 closes the connection [MQTT-3.2.2-4]", "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v, "c", true));
+  client_harness h(connect_v(v, "c", true));
   h.open();
   h.expect<connect_packet>();
   h.send(connack_packet{true, reason_code::success, {}});
@@ -230,7 +233,7 @@ TEST_CASE("client: Session Present 1 answering Clean Start 1 closes the connecti
 // ---- DISCONNECT -----------------------------------------------------------------------
 
 TEST_CASE("client: a server DISCONNECT gives the disconnected event with its reason and closes", "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok();
   h.send(disconnect_packet{reason_code::server_shutting_down,
                            {property::string(property_id::reason_string, "maintenance")}});
@@ -245,7 +248,7 @@ TEST_CASE("client: a server DISCONNECT gives the disconnected event with its rea
 
 TEST_CASE("client: disconnect() writes DISCONNECT with the reason and properties (5.0) and closes [MQTT-3.14.4-2]",
           "[client]") {
-  client_harness h(client_harness::connect_v(v5, "c", true, 0, {prop(property_id::session_expiry_interval, 60)}));
+  client_harness h(connect_v(v5, "c", true, 0, {prop(property_id::session_expiry_interval, 60)}));
   h.connect_ok();
   h.disconnect(disconnect_packet{reason_code::disconnect_with_will_message,
                                  {prop(property_id::session_expiry_interval, 0), property::user("why", "done")}});
@@ -261,7 +264,7 @@ TEST_CASE("client: disconnect() writes DISCONNECT with the reason and properties
 }
 
 TEST_CASE("client: 3.1.1 disconnect() writes the bare DISCONNECT and closes", "[client]") {
-  client_harness h(client_harness::connect_v(v311));
+  client_harness h(connect_v(v311));
   h.connect_ok();
   h.disconnect();
   const auto tail = bytes(h.wire.end() - 2, h.wire.end());
@@ -276,9 +279,9 @@ TEST_CASE("client: the enhanced AUTH exchange: server AUTH 0x18 -> auth event, a
           "[MQTT-4.12.0-3]",
           "[client]") {
   const bytes c1 = text_bytes("client-first"), s1 = text_bytes("server-first"), c2 = text_bytes("client-final");
-  client_harness h(client_harness::connect_v(v5, "c", true, 0,
-                                             {property::string(property_id::authentication_method, "SCRAM-SHA-1"),
-                                              property::binary(property_id::authentication_data, view(c1))}));
+  client_harness h(connect_v(v5, "c", true, 0,
+                             {property::string(property_id::authentication_method, "SCRAM-SHA-1"),
+                              property::binary(property_id::authentication_data, view(c1))}));
   h.open();
   auto cp = h.expect<connect_packet>();
   CHECK(find_property(cp.props, property_id::authentication_method)->text == "SCRAM-SHA-1");
@@ -322,7 +325,7 @@ TEST_CASE("client: the enhanced AUTH exchange: server AUTH 0x18 -> auth event, a
 TEST_CASE("client: malformed input from the server: DISCONNECT 0x81 and close (5.0) [MQTT-3.3.1-4]", "[client]") {
   const bytes qos3 = hex("36 06 00 01 74 00 01 00");  // PUBLISH with both QoS bits set
   REQUIRE(decode_error(qos3, v5).code == reason_code::malformed_packet);
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok();
   h.send_bytes(qos3);
   CHECK(h.expect<disconnect_packet>().code == reason_code::malformed_packet);
@@ -336,7 +339,7 @@ TEST_CASE("client: malformed input from the server: DISCONNECT 0x81 and close (5
 }
 
 TEST_CASE("client: malformed input from a 3.1.1 server closes without a DISCONNECT", "[client]") {
-  client_harness h(client_harness::connect_v(v311));
+  client_harness h(connect_v(v311));
   h.connect_ok();
   h.send_bytes(hex("36 05 00 01 74 00 01"));
   CHECK(h.nothing_written());
@@ -345,7 +348,7 @@ TEST_CASE("client: malformed input from a 3.1.1 server closes without a DISCONNE
 }
 
 TEST_CASE("client: a packet other than CONNACK or AUTH before CONNACK is a Protocol Error [MQTT-3.2.0-1]", "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.open();
   h.expect<connect_packet>();
   h.send_publish("t", "too early");
@@ -356,7 +359,7 @@ TEST_CASE("client: a packet other than CONNACK or AUTH before CONNACK is a Proto
 }
 
 TEST_CASE("client: a second CONNACK is a Protocol Error [MQTT-3.2.0-2]", "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok();
   h.send(connack_packet{});
   CHECK(h.expect<disconnect_packet>().code == reason_code::protocol_error);
@@ -364,7 +367,7 @@ TEST_CASE("client: a second CONNACK is a Protocol Error [MQTT-3.2.0-2]", "[clien
 }
 
 TEST_CASE("client: a packet only a client sends (SUBSCRIBE) is a Protocol Error", "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok();
   h.send(subscribe_packet{1, {{"a", qos::at_most_once, false, false, retain_handling::send_on_subscribe}}, {}});
   CHECK(h.expect<disconnect_packet>().code == reason_code::protocol_error);
@@ -372,7 +375,7 @@ TEST_CASE("client: a packet only a client sends (SUBSCRIBE) is a Protocol Error"
 }
 
 TEST_CASE("client: output accumulates across calls until clear_output()", "[client]") {
-  mqttw::client::client c({}, client_harness::connect_v(v5));
+  mqttw::client::client c({}, connect_v(v5));
   c.on_open(1);
   const auto connect_size = c.output().size();
   REQUIRE(connect_size > 0);
@@ -393,7 +396,7 @@ TEST_CASE("client: output accumulates across calls until clear_output()", "[clie
 
 TEST_CASE("client: a conversation byte for byte: CONNECT, CONNACK, PUBLISH QoS 1, PUBACK, DISCONNECT", "[client]") {
   SECTION("3.1.1") {
-    client_harness h(client_harness::connect_v(v311, "c", true, 60));
+    client_harness h(connect_v(v311, "c", true, 60));
     h.open();
     CHECK(h.wire == hex("10 0d  00 04 4d 51 54 54  04  02  00 3c  00 01 63"));
     h.send_bytes(hex("20 02 00 00"));
@@ -403,11 +406,12 @@ TEST_CASE("client: a conversation byte for byte: CONNECT, CONNACK, PUBLISH QoS 1
     h.publish(1, "t", "hi", qos::at_least_once);
     const auto p = h.expect<publish_packet>();
     bytes want = hex("32 07  00 01 74");
-    want.push_back(static_cast<std::uint8_t>(p.packet_id >> 8));
-    want.push_back(static_cast<std::uint8_t>(p.packet_id & 0xFF));
+    append(want, id_bytes(p.packet_id));
     append(want, hex("68 69"));
     CHECK(h.wire == want);
-    h.send_bytes({0x40, 0x02, static_cast<std::uint8_t>(p.packet_id >> 8), static_cast<std::uint8_t>(p.packet_id & 0xFF)});
+    bytes puback{0x40, 0x02};
+    append(puback, id_bytes(p.packet_id));
+    h.send_bytes(puback);
     CHECK(h.expect_event(event_kind::completed).tok == 1);
     h.wire.clear();
     h.disconnect();
@@ -416,7 +420,7 @@ TEST_CASE("client: a conversation byte for byte: CONNECT, CONNACK, PUBLISH QoS 1
   SECTION("5.0, with max_packet_size in the CONNECT") {
     client_options o;
     o.max_packet_size = 0x100000;
-    client_harness h(client_harness::connect_v(v5, "c", true, 60), o);
+    client_harness h(connect_v(v5, "c", true, 60), o);
     h.open();
     CHECK(h.wire == hex("10 13  00 04 4d 51 54 54  05  02  00 3c  05 27 00 10 00 00  00 01 63"));
     h.send_bytes(hex("20 03 00 00 00"));
@@ -426,13 +430,14 @@ TEST_CASE("client: a conversation byte for byte: CONNECT, CONNACK, PUBLISH QoS 1
     h.publish(1, "t", "hi", qos::at_least_once);
     const auto p = h.expect<publish_packet>();
     bytes want = hex("32 08  00 01 74");
-    want.push_back(static_cast<std::uint8_t>(p.packet_id >> 8));
-    want.push_back(static_cast<std::uint8_t>(p.packet_id & 0xFF));
+    append(want, id_bytes(p.packet_id));
     append(want, hex("00  68 69"));
     CHECK(h.wire == want);
     // PUBACK with reason 0x10 and no properties.
-    h.send_bytes({0x40, 0x03, static_cast<std::uint8_t>(p.packet_id >> 8), static_cast<std::uint8_t>(p.packet_id & 0xFF),
-                  0x10});
+    bytes puback{0x40, 0x03};
+    append(puback, id_bytes(p.packet_id));
+    puback.push_back(0x10);
+    h.send_bytes(puback);
     CHECK(h.expect_event(event_kind::completed).code == reason_code::no_matching_subscribers);
     h.wire.clear();
     h.disconnect(disconnect_packet{reason_code::normal_disconnection, {}});

@@ -28,7 +28,7 @@ TEST_CASE("client: a PUBLISH larger than the server's Maximum Packet Size fails 
           "[MQTT-3.2.2-15]",
           "[client]") {
   const auto q = GENERATE(qos::at_most_once, qos::at_least_once, qos::exactly_once);
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok({prop(property_id::maximum_packet_size, 100)});
   CHECK(h.status().maximum_packet_size == 100);
   const std::string fits = payload_for_size("t/big", q, 100);
@@ -51,7 +51,7 @@ TEST_CASE("client: a PUBLISH larger than the server's Maximum Packet Size fails 
 
 TEST_CASE("client: a publish queued offline that proves too large for the server fails with 0x95 once CONNACK says so",
           "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   const std::string big(500, 'b');
   h.publish(1, "t", big, qos::at_least_once);
   h.publish(2, "t", "small", qos::at_least_once);
@@ -60,7 +60,7 @@ TEST_CASE("client: a publish queued offline that proves too large for the server
   CHECK(e.tok == 1);
   CHECK(e.code == reason_code::packet_too_large);
   auto p = h.expect<publish_packet>();
-  CHECK(client_harness::text(p.payload) == "small");
+  CHECK(payload_of(p) == "small");
   CHECK(h.nothing_written());
 }
 
@@ -72,7 +72,7 @@ TEST_CASE("client: a packet from the server larger than our max_packet_size clos
   const auto v = GENERATE(v311, v5);
   client_options o;
   o.max_packet_size = 64;
-  client_harness h(client_harness::connect_v(v), o);
+  client_harness h(connect_v(v), o);
   h.connect_ok();
   const std::string fits = payload_for_size("in", qos::at_least_once, 64, v);
   h.send_publish("in", fits, qos::at_least_once, 1);
@@ -89,7 +89,7 @@ TEST_CASE("client: a packet from the server larger than our max_packet_size clos
 TEST_CASE("client: our max_packet_size is checked on the declared length, before the body has come", "[client]") {
   client_options o;
   o.max_packet_size = 64;
-  client_harness h(client_harness::connect_v(v5), o);
+  client_harness h(connect_v(v5), o);
   h.connect_ok();
   const std::string big(1000, 'x');
   auto wire = encode_ok(publish_packet{"in", view(big), qos::at_most_once, false, false, 0, {}}, v5);
@@ -104,7 +104,7 @@ TEST_CASE("client: our max_packet_size is checked on the declared length, before
 TEST_CASE("client: a publish above the server's Maximum QoS fails with 0x9B, nothing written [MQTT-3.2.2-11]",
           "[client]") {
   SECTION("Maximum QoS 1") {
-    client_harness h(client_harness::connect_v(v5));
+    client_harness h(connect_v(v5));
     h.connect_ok({prop(property_id::maximum_qos, 1)});
     h.publish(1, "t", "two", qos::exactly_once);
     auto e = h.expect_event(event_kind::failed);
@@ -115,7 +115,7 @@ TEST_CASE("client: a publish above the server's Maximum QoS fails with 0x9B, not
     CHECK(h.expect<publish_packet>().qos == qos::at_least_once);
   }
   SECTION("Maximum QoS 0") {
-    client_harness h(client_harness::connect_v(v5));
+    client_harness h(connect_v(v5));
     h.connect_ok({prop(property_id::maximum_qos, 0)});
     CHECK(h.status().maximum_qos == qos::at_most_once);
     h.publish(1, "t", "one", qos::at_least_once);
@@ -126,7 +126,7 @@ TEST_CASE("client: a publish above the server's Maximum QoS fails with 0x9B, not
     CHECK(h.expect<subscribe_packet>().subscriptions.at(0).max_qos == qos::exactly_once);
   }
   SECTION("queued offline, refused once CONNACK says so") {
-    client_harness h(client_harness::connect_v(v5));
+    client_harness h(connect_v(v5));
     h.publish(1, "t", "two", qos::exactly_once);
     h.connect_ok({prop(property_id::maximum_qos, 1)});
     auto e = h.expect_event(event_kind::failed);
@@ -138,7 +138,7 @@ TEST_CASE("client: a publish above the server's Maximum QoS fails with 0x9B, not
 
 TEST_CASE("client: a retained publish when Retain Available is 0 fails with 0x9A, nothing written [MQTT-3.2.2-14]",
           "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok({prop(property_id::retain_available, 0)});
   h.publish(1, "t", "kept", qos::at_least_once, true);
   auto e = h.expect_event(event_kind::failed);

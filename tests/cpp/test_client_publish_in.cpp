@@ -8,8 +8,6 @@ using mqttw::client::client_options;
 
 namespace {
 
-std::string payload_of(const publish_packet& p) { return client_harness::text(p.payload); }
-
 client_options manual() {
   client_options o;
   o.manual_ack = true;
@@ -20,7 +18,7 @@ client_options manual() {
 
 TEST_CASE("client: a QoS 0 message is a message event with its packet, and nothing is answered", "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v));
+  client_harness h(connect_v(v));
   h.connect_ok();
   properties props;
   if (v == v5) {
@@ -42,7 +40,7 @@ TEST_CASE("client: a QoS 0 message is a message event with its packet, and nothi
 TEST_CASE("client: a QoS 1 message is answered with PUBACK [MQTT-4.3.2-4], in the order received [MQTT-4.6.0-2]",
           "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v));
+  client_harness h(connect_v(v));
   h.connect_ok();
   bytes burst;
   for (std::uint16_t id : std::initializer_list<std::uint16_t>{7, 3, 9}) {
@@ -67,7 +65,7 @@ TEST_CASE("client: a QoS 2 message is delivered exactly once: PUBREC, a DUP rese
           "-> PUBCOMP [MQTT-4.3.3-8] [MQTT-4.3.3-10] [MQTT-4.3.3-11] [MQTT-4.3.3-12]",
           "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v));
+  client_harness h(connect_v(v));
   h.connect_ok();
   h.send_publish("in/2", "once", qos::exactly_once, 12);
   CHECK(payload_of(h.expect_event(event_kind::message).packet_as<publish_packet>()) == "once");
@@ -91,7 +89,7 @@ TEST_CASE("client: a QoS 2 message is delivered exactly once: PUBREC, a DUP rese
 
 TEST_CASE("client: a PUBREL for an id not held is still answered with PUBCOMP [MQTT-4.3.3-11]", "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v));
+  client_harness h(connect_v(v));
   h.connect_ok();
   h.send(pubrel_packet{44, reason_code::success, {}});
   auto comp = h.expect<pubcomp_packet>();
@@ -104,7 +102,7 @@ TEST_CASE("client: a QoS 2 id held across a reconnect with the session resumed i
           "[MQTT-4.3.3-10]",
           "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v, "c", false));
+  client_harness h(connect_v(v, "c", false));
   h.connect_ok();
   h.send_publish("in/2", "held", qos::exactly_once, 5);
   h.expect_event(event_kind::message);
@@ -128,7 +126,7 @@ TEST_CASE("client: a QoS 2 id held across a reconnect with the session resumed i
 // ---- manual acknowledgement ------------------------------------------------------------
 
 TEST_CASE("client: manual_ack holds the PUBACK until ack(), with its reason code", "[client]") {
-  client_harness h(client_harness::connect_v(v5), manual());
+  client_harness h(connect_v(v5), manual());
   h.connect_ok();
   h.send_publish("m", "1", qos::at_least_once, 21);
   auto e = h.expect_event(event_kind::message);
@@ -155,7 +153,7 @@ TEST_CASE("client: manual_ack holds the PUBACK until ack(), with its reason code
 
 TEST_CASE("client: manual_ack holds the PUBREC until ack(); PUBREL is answered by itself", "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v), manual());
+  client_harness h(connect_v(v), manual());
   h.connect_ok();
   h.send_publish("m", "2", qos::exactly_once, 8);
   h.expect_event(event_kind::message);
@@ -169,7 +167,7 @@ TEST_CASE("client: manual_ack holds the PUBREC until ack(); PUBREL is answered b
 
 TEST_CASE("client: manual_ack with a refusal in the PUBREC ends the exchange: the id is then new [MQTT-4.3.3-9]",
           "[client]") {
-  client_harness h(client_harness::connect_v(v5), manual());
+  client_harness h(connect_v(v5), manual());
   h.connect_ok();
   h.send_publish("m", "no", qos::exactly_once, 8);
   h.expect_event(event_kind::message);
@@ -181,7 +179,7 @@ TEST_CASE("client: manual_ack with a refusal in the PUBREC ends the exchange: th
 }
 
 TEST_CASE("client: manual_ack does not hold QoS 0", "[client]") {
-  client_harness h(client_harness::connect_v(v5), manual());
+  client_harness h(connect_v(v5), manual());
   h.connect_ok();
   h.send_publish("m", "0");
   h.expect_event(event_kind::message);
@@ -192,7 +190,7 @@ TEST_CASE("client: manual_ack does not hold QoS 0", "[client]") {
 
 TEST_CASE("client: more unacknowledged QoS 2 messages than our Receive Maximum: DISCONNECT 0x93 [MQTT-3.3.4-9]",
           "[client]") {
-  client_harness h(client_harness::connect_v(v5, "c", true, 0, {prop(property_id::receive_maximum, 2)}));
+  client_harness h(connect_v(v5, "c", true, 0, {prop(property_id::receive_maximum, 2)}));
   h.connect_ok();
   h.send_publish("r", "1", qos::exactly_once, 1);
   h.send_publish("r", "2", qos::exactly_once, 2);
@@ -231,7 +229,7 @@ TEST_CASE("client: more unacknowledged QoS 2 messages than our Receive Maximum: 
 
 TEST_CASE("client: with manual_ack, QoS 1 messages not yet acknowledged count against our Receive Maximum",
           "[client]") {
-  client_harness h(client_harness::connect_v(v5, "c", true, 0, {prop(property_id::receive_maximum, 2)}), manual());
+  client_harness h(connect_v(v5, "c", true, 0, {prop(property_id::receive_maximum, 2)}), manual());
   h.connect_ok();
   h.send_publish("r", "1", qos::at_least_once, 1);
   h.send_publish("r", "2", qos::at_least_once, 2);
@@ -252,7 +250,7 @@ TEST_CASE("client: with manual_ack, QoS 1 messages not yet acknowledged count ag
 
 TEST_CASE("client: a DUP PUBLISH with an id not held is a new message", "[client]") {
   const auto q = GENERATE(qos::at_least_once, qos::exactly_once);
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok();
   h.send_publish("d", "first sight", q, 3, {}, true);
   CHECK(payload_of(h.expect_event(event_kind::message).packet_as<publish_packet>()) == "first sight");
@@ -260,7 +258,7 @@ TEST_CASE("client: a DUP PUBLISH with an id not held is a new message", "[client
 }
 
 TEST_CASE("client: ack() with no connection writes nothing", "[client]") {
-  client_harness h(client_harness::connect_v(v5, "c", false), manual());
+  client_harness h(connect_v(v5, "c", false), manual());
   h.connect_ok();
   h.send_publish("m", "1", qos::at_least_once, 4);
   h.expect_event(event_kind::message);

@@ -7,18 +7,12 @@
 using namespace mqttw;
 using namespace mqttw::test;
 
-namespace {
-
-std::string payload_of(const publish_packet& p) { return client_harness::text(p.payload); }
-
-}  // namespace
-
 // ---- QoS 0 ---------------------------------------------------------------------------
 
 TEST_CASE("client: QoS 0 goes out with DUP 0 and no packet id, and is completed once written [MQTT-4.3.1-1]",
           "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v));
+  client_harness h(connect_v(v));
   h.connect_ok();
   properties props;
   if (v == v5) {
@@ -47,7 +41,7 @@ TEST_CASE("client: QoS 0 goes out with DUP 0 and no packet id, and is completed 
 TEST_CASE("client: QoS 1 is completed by its PUBACK, with the PUBACK's code [MQTT-4.3.2-1] [MQTT-4.3.2-2] [MQTT-4.3.2-3]",
           "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v));
+  client_harness h(connect_v(v));
   h.connect_ok();
   h.publish(11, "q1", "one", qos::at_least_once);
   auto p = h.expect<publish_packet>();
@@ -69,7 +63,7 @@ TEST_CASE("client: QoS 1 is completed by its PUBACK, with the PUBACK's code [MQT
 TEST_CASE("client: a PUBACK with 0x10 or a refusal completes the publish with that code (5.0)", "[client]") {
   const auto code = GENERATE(reason_code::no_matching_subscribers, reason_code::not_authorized,
                              reason_code::quota_exceeded, reason_code::payload_format_invalid);
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok();
   h.publish(3, "q1", "x", qos::at_least_once);
   auto p = h.expect<publish_packet>();
@@ -86,7 +80,7 @@ TEST_CASE("client: QoS 2: PUBREC -> PUBREL with the same id -> PUBCOMP completes
           "[MQTT-4.3.3-4] [MQTT-4.3.3-5]",
           "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v));
+  client_harness h(connect_v(v));
   h.connect_ok();
   h.publish(21, "q2", "two", qos::exactly_once);
   auto p = h.expect<publish_packet>();
@@ -111,7 +105,7 @@ TEST_CASE("client: QoS 2: PUBREC -> PUBREL with the same id -> PUBCOMP completes
 TEST_CASE("client: a PUBREC of 0x80 or more completes the QoS 2 publish with that code, no PUBREL [MQTT-4.3.3-4] "
           "[MQTT-4.4.0-2]",
           "[client]") {
-  client_harness h(client_harness::connect_v(v5, "c", false));
+  client_harness h(connect_v(v5, "c", false));
   h.connect_ok();
   h.publish(31, "q2", "refused", qos::exactly_once);
   auto p = h.expect<publish_packet>();
@@ -127,7 +121,7 @@ TEST_CASE("client: a PUBREC of 0x80 or more completes the QoS 2 publish with tha
 }
 
 TEST_CASE("client: stored and released events report a publish's packet id when asked for", "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   SECTION("on") {
     h.c->report_store_events(true);
     h.connect_ok();
@@ -166,7 +160,7 @@ TEST_CASE("client: packet ids are non-zero and unique among in-flight PUBLISH, S
           "[MQTT-2.2.1-3]",
           "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v));
+  client_harness h(connect_v(v));
   h.connect_ok();
   token tok = 1;
   for (int round = 0; round < 4; ++round) {
@@ -191,7 +185,7 @@ TEST_CASE("client: packet ids are non-zero and unique among in-flight PUBLISH, S
 }
 
 TEST_CASE("client: over 70,000 publishes, a packet id is never 0 nor one still in flight [MQTT-2.2.1-3]", "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok();
   h.publish(1, "held", "x", qos::exactly_once);  // stays in flight throughout
   const auto held = h.expect<publish_packet>().packet_id;
@@ -211,7 +205,7 @@ TEST_CASE("client: over 70,000 publishes, a packet id is never 0 nor one still i
 }
 
 TEST_CASE("client: completed events carry the tokens of their requests, whatever the order of the acks", "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok();
   h.publish(100, "t", "a", qos::at_least_once);
   h.publish(200, "t", "b", qos::exactly_once);
@@ -231,7 +225,7 @@ TEST_CASE("client: completed events carry the tokens of their requests, whatever
 }
 
 TEST_CASE("client: an invalid publish fails with the codec's reason and nothing is written", "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok();
   SECTION("wildcard in the topic [MQTT-3.3.2-2]") { h.publish(9, "a/+", "x", qos::at_least_once); }
   SECTION("empty topic without a Topic Alias") { h.publish(9, "", "x"); }
@@ -248,7 +242,7 @@ TEST_CASE("client: an invalid publish fails with the codec's reason and nothing 
 TEST_CASE("client: with the server's Receive Maximum 2 a third QoS 1 publish waits and goes when a PUBACK comes "
           "[MQTT-3.3.4-7] [MQTT-4.9.0-2]",
           "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok({prop(property_id::receive_maximum, 2)});
   CHECK(h.status().receive_maximum == 2);
   for (token t = 1; t <= 5; ++t) h.publish(t, "w", std::to_string(t), t == 4 ? qos::exactly_once : qos::at_least_once);
@@ -290,7 +284,7 @@ TEST_CASE("client: with the server's Receive Maximum 2 a third QoS 1 publish wai
 }
 
 TEST_CASE("client: publishes beyond the window go out in the order they were asked for", "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok({prop(property_id::receive_maximum, 1)});
   for (token t = 1; t <= 6; ++t) h.publish(t, "w", std::to_string(t), t % 2 ? qos::at_least_once : qos::exactly_once);
   for (token t = 1; t <= 6; ++t) {
@@ -311,7 +305,7 @@ TEST_CASE("client: publishes beyond the window go out in the order they were ask
 
 TEST_CASE("client: SUBSCRIBE and UNSUBSCRIBE are not held back by publishes waiting for the window [MQTT-3.3.4-8]",
           "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok({prop(property_id::receive_maximum, 1)});
   h.publish(1, "w", "1", qos::at_least_once);
   h.publish(2, "w", "2", qos::at_least_once);  // waits for the window

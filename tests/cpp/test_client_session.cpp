@@ -12,22 +12,22 @@ using mqttw::client::client_options;
 
 namespace {
 
-std::string payload_of(const publish_packet& p) { return client_harness::text(p.payload); }
+// The server acknowledges one packet the client wrote: a PUBLISH at QoS 1 or 2, or a PUBREL.
+void acknowledge(client_harness& h, const packet& p) {
+  if (auto* x = std::get_if<publish_packet>(&p)) {
+    if (x->qos == qos::at_least_once) h.send(puback_packet{x->packet_id, reason_code::success, {}});
+    if (x->qos == qos::exactly_once) h.send(pubrec_packet{x->packet_id, reason_code::success, {}});
+  } else if (auto* r = std::get_if<pubrel_packet>(&p)) {
+    h.send(pubcomp_packet{r->packet_id, reason_code::success, {}});
+  }
+}
 
 // Acknowledges every PUBLISH and PUBREL the client wrote until nothing is in flight,
 // and returns the tokens completed.
 std::multiset<token> ack_everything(client_harness& h) {
   std::multiset<token> done;
   for (int guard = 0; guard < 1000 && !h.nothing_written(); ++guard) {
-    auto written = h.take_written();
-    for (const auto& p : written) {
-      if (auto* x = std::get_if<publish_packet>(&p)) {
-        if (x->qos == qos::at_least_once) h.send(puback_packet{x->packet_id, reason_code::success, {}});
-        if (x->qos == qos::exactly_once) h.send(pubrec_packet{x->packet_id, reason_code::success, {}});
-      } else if (auto* r = std::get_if<pubrel_packet>(&p)) {
-        h.send(pubcomp_packet{r->packet_id, reason_code::success, {}});
-      }
-    }
+    for (const auto& p : h.take_written()) acknowledge(h, p);
   }
   for (const auto& e : h.take_events(event_kind::completed)) done.insert(e.tok);
   return done;
@@ -41,7 +41,7 @@ TEST_CASE("client: on a resumed session in-flight QoS 1 and 2 are resent with DU
           "order [MQTT-4.4.0-1] [MQTT-3.3.1-1] [MQTT-4.6.0-1]",
           "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v, "c", false));
+  client_harness h(connect_v(v, "c", false));
   h.connect_ok();
   h.publish(1, "r", "1", qos::at_least_once);
   h.publish(2, "r", "2", qos::exactly_once);
@@ -109,7 +109,7 @@ TEST_CASE("client: on a resumed session in-flight QoS 1 and 2 are resent with DU
 }
 
 TEST_CASE("client: a connection lost again before the resends were acknowledged resends them once more", "[client]") {
-  client_harness h(client_harness::connect_v(v5, "c", false));
+  client_harness h(connect_v(v5, "c", false));
   h.connect_ok();
   h.publish(1, "r", "1", qos::at_least_once);
   const auto id = h.expect<publish_packet>().packet_id;
@@ -130,7 +130,7 @@ TEST_CASE("client: when the session was not present in-flight publishes are sent
           "[client]") {
   const auto v = GENERATE(v311, v5);
   const bool clean = GENERATE(true, false);
-  client_harness h(client_harness::connect_v(v, "c", clean));
+  client_harness h(connect_v(v, "c", clean));
   h.connect_ok();
   h.publish(1, "n", "1", qos::at_least_once);
   h.publish(2, "n", "2", qos::exactly_once);
@@ -165,7 +165,7 @@ TEST_CASE("client: when the session was not present in-flight publishes are sent
 }
 
 TEST_CASE("client: nothing is lost over connections that drop with publishes in flight, resumed or not", "[client]") {
-  client_harness h(client_harness::connect_v(v5, "c", false));
+  client_harness h(connect_v(v5, "c", false));
   std::multiset<token> asked, done;
   token next = 1;
   for (int round = 0; round < 6; ++round) {
@@ -176,14 +176,7 @@ TEST_CASE("client: nothing is lost over connections that drop with publishes in 
     }
     // The server answers one packet, then the connection drops.
     auto written = h.take_written();
-    if (!written.empty()) {
-      if (auto* x = std::get_if<publish_packet>(&written.front())) {
-        if (x->qos == qos::at_least_once) h.send(puback_packet{x->packet_id, reason_code::success, {}});
-        else h.send(pubrec_packet{x->packet_id, reason_code::success, {}});
-      } else if (auto* r = std::get_if<pubrel_packet>(&written.front())) {
-        h.send(pubcomp_packet{r->packet_id, reason_code::success, {}});
-      }
-    }
+    if (!written.empty()) acknowledge(h, written.front());  // all at QoS 1 or 2
     h.take_written();
     h.hang_up();
     for (const auto& e : h.take_events(event_kind::completed)) done.insert(e.tok);
@@ -200,7 +193,7 @@ TEST_CASE("client: nothing is lost over connections that drop with publishes in 
 
 TEST_CASE("client: requests made while offline go out after CONNACK, in the order they were made", "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v));
+  client_harness h(connect_v(v));
   h.publish(1, "o", "a");
   h.subscribe(2, "s", qos::at_least_once);
   h.publish(3, "o", "b", qos::at_least_once);
@@ -235,7 +228,7 @@ TEST_CASE("client: past max_queued a request fails at once with 0x97 Quota Excee
   client_options o;
   o.max_queued = 2;
   SECTION("offline") {
-    client_harness h(client_harness::connect_v(v5), o);
+    client_harness h(connect_v(v5), o);
     h.publish(1, "q", "1", qos::at_least_once);
     h.subscribe(2, "s");
     CHECK(h.no_events());
@@ -249,7 +242,7 @@ TEST_CASE("client: past max_queued a request fails at once with 0x97 Quota Excee
     CHECK(h.nothing_written());
   }
   SECTION("beyond the server's Receive Maximum") {
-    client_harness h(client_harness::connect_v(v5), o);
+    client_harness h(connect_v(v5), o);
     h.connect_ok({prop(property_id::receive_maximum, 1)});
     h.publish(1, "q", "1", qos::at_least_once);  // in flight
     h.publish(2, "q", "2", qos::at_least_once);  // queued
@@ -266,7 +259,7 @@ TEST_CASE("client: past max_queued a request fails at once with 0x97 Quota Excee
 TEST_CASE("client: queue_qos0 = false fails a QoS 0 publish made offline; QoS 1 still waits", "[client]") {
   client_options o;
   o.queue_qos0 = false;
-  client_harness h(client_harness::connect_v(v5), o);
+  client_harness h(connect_v(v5), o);
   h.publish(1, "q", "zero");
   auto e = h.expect_event(event_kind::failed);
   CHECK(e.tok == 1);
@@ -284,7 +277,7 @@ TEST_CASE("client: queue_qos0 = false fails a QoS 0 publish made offline; QoS 1 
 // ---- abandon ------------------------------------------------------------------------
 
 TEST_CASE("client: abandon() fails every queued and in-flight request with 0x8B and sends nothing", "[client]") {
-  client_harness h(client_harness::connect_v(v5, "c", false));
+  client_harness h(connect_v(v5, "c", false));
   h.connect_ok({prop(property_id::receive_maximum, 1)});
   h.publish(1, "a", "in flight", qos::at_least_once);
   h.publish(2, "a", "queued", qos::at_least_once);
@@ -314,7 +307,7 @@ TEST_CASE("client: abandon() fails every queued and in-flight request with 0x8B 
 
 TEST_CASE("client: restore()d in-flight messages are resent with their ids on a resumed session [MQTT-4.4.0-1]",
           "[client]") {
-  client_harness h(client_harness::connect_v(v5, "c", false));
+  client_harness h(connect_v(v5, "c", false));
   h.restore(1, publish_packet{"r/1", view("a"), qos::at_least_once, false, false, 7, {}}, false);
   h.restore(2, publish_packet{"r/2", view("b"), qos::exactly_once, false, false, 9, {}}, true);
   h.restore(3, publish_packet{"r/3", view("c"), qos::exactly_once, true, false, 8, {}}, false);

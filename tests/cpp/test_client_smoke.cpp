@@ -10,13 +10,14 @@
 #include "mqttw/client/client.hpp"
 #include "mqttw/codec/decoder.hpp"
 #include "mqttw/codec/encoder.hpp"
+#include "test_support.hpp"
 
 namespace {
 
 using namespace mqttw;
 using namespace mqttw::client;
-
-bytes_view text_view(std::string_view s) { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
+using mqttw::test::encode_ok;
+using mqttw::test::view;
 
 // The client and a server played by the test.
 struct smoke {
@@ -28,7 +29,6 @@ struct smoke {
   std::vector<packet> event_packets;  // copies, by event (monostate-free: -1 gives pingreq)
   bool closed = false;
   reason_code close_reason{};
-  std::string close_text;
   std::uint64_t timer_at = 0;
 
   smoke(client_options o, const connect_packet& cp) : c(o, cp), v(cp.version) {}
@@ -41,7 +41,6 @@ struct smoke {
     if (b.close) {
       closed = true;
       close_reason = b.close_reason;
-      close_text = b.close_text;
     }
     timer_at = b.timer_at;
   }
@@ -58,11 +57,7 @@ struct smoke {
   }
 
   void send(const packet& p) {
-    std::vector<std::uint8_t> bytes;
-    const error err = encode(p, v, bytes);
-    INFO(err.reason);
-    REQUIRE_FALSE(err);
-    chunks.push_back(bytes);
+    chunks.push_back(encode_ok(p, v));
     take(c.on_bytes(bytes_view(chunks.back().data(), chunks.back().size()), now));
   }
 
@@ -93,7 +88,7 @@ struct smoke {
   const batch& publish(token tok, std::string_view topic, std::string_view payload, qos q, properties props = {}) {
     publish_packet p;
     p.topic = topic;
-    p.payload = text_view(payload);
+    p.payload = view(payload);
     p.qos = q;
     p.props = std::move(props);
     const batch& b = c.publish(tok, p, now);

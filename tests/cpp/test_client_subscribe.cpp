@@ -18,12 +18,20 @@ std::vector<subscribe_packet> take_subscribes(client_harness& h) {
   return out;
 }
 
+// Subscribes to one filter, which the server grants at the QoS asked for.
+void subscribe_granted(client_harness& h, token tok, std::string_view filter, qos q) {
+  h.subscribe(tok, filter, q);
+  auto s = h.expect<subscribe_packet>();
+  h.send(suback_packet{s.packet_id, {static_cast<reason_code>(q)}, {}});  // Granted QoS 0, 1, 2 are 0x00 .. 0x02
+  h.expect_event(event_kind::completed);
+}
+
 }  // namespace
 
 TEST_CASE("client: SUBSCRIBE carries every option and property; the SUBACK's codes come back per filter "
           "[MQTT-3.9.3-1]",
           "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok();
   subscribe_packet s{0,
                      {{"a/+", qos::at_least_once, true, true, retain_handling::do_not_send},
@@ -49,7 +57,7 @@ TEST_CASE("client: SUBSCRIBE carries every option and property; the SUBACK's cod
 }
 
 TEST_CASE("client: 3.1.1 SUBSCRIBE and the SUBACK's return codes, 0x80 for a failure", "[client]") {
-  client_harness h(client_harness::connect_v(v311));
+  client_harness h(connect_v(v311));
   h.connect_ok();
   subscribe_packet s{0,
                      {{"x/+", qos::exactly_once, false, false, retain_handling::send_on_subscribe},
@@ -69,7 +77,7 @@ TEST_CASE("client: 3.1.1 SUBSCRIBE and the SUBACK's return codes, 0x80 for a fai
 TEST_CASE("client: UNSUBSCRIBE with its filters and properties; the UNSUBACK's codes per filter [MQTT-3.11.3-1]",
           "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v));
+  client_harness h(connect_v(v));
   h.connect_ok();
   unsubscribe_packet u{0, {"a/+", "b/#"}, {}};
   if (v == v5) u.props = {property::user("k", "v")};
@@ -87,7 +95,7 @@ TEST_CASE("client: UNSUBSCRIBE with its filters and properties; the UNSUBACK's c
 }
 
 TEST_CASE("client: an invalid filter fails locally and nothing is written", "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok();
   SECTION("subscribe [MQTT-4.7.1-1]") { h.subscribe(5, "a/#/b"); }
   SECTION("subscribe, no filter [MQTT-3.8.3-2]") { h.subscribe(5, subscribe_packet{}); }
@@ -101,7 +109,7 @@ TEST_CASE("client: an invalid filter fails locally and nothing is written", "[cl
 TEST_CASE("client: a SUBSCRIBE or UNSUBSCRIBE without its ack when the connection drops is sent again and completed",
           "[client]") {
   const bool session_present = GENERATE(false, true);
-  client_harness h(client_harness::connect_v(v5, "c", false));
+  client_harness h(connect_v(v5, "c", false));
   h.connect_ok();
   h.subscribe(1, "s/1", qos::at_least_once);
   h.unsubscribe(2, "u/1");
@@ -125,7 +133,7 @@ TEST_CASE("client: after a reconnect without a session the granted subscriptions
           "event); not the refused or unsubscribed ones",
           "[client]") {
   const auto v = GENERATE(v311, v5);
-  client_harness h(client_harness::connect_v(v));
+  client_harness h(connect_v(v));
   h.connect_ok();
   const bool v5_options = v == v5;
   h.subscribe(1, subscribe_packet{0,
@@ -136,14 +144,8 @@ TEST_CASE("client: after a reconnect without a session the granted subscriptions
   auto s1 = h.expect<subscribe_packet>();
   h.send(suback_packet{s1.packet_id, {reason_code::granted_qos_1, reason_code::unspecified_error}, {}});
   h.expect_event(event_kind::completed);
-  h.subscribe(2, "c", qos::exactly_once);
-  auto s2 = h.expect<subscribe_packet>();
-  h.send(suback_packet{s2.packet_id, {reason_code::granted_qos_2}, {}});
-  h.expect_event(event_kind::completed);
-  h.subscribe(3, "d", qos::at_most_once);
-  auto s3 = h.expect<subscribe_packet>();
-  h.send(suback_packet{s3.packet_id, {reason_code::granted_qos_0}, {}});
-  h.expect_event(event_kind::completed);
+  subscribe_granted(h, 2, "c", qos::exactly_once);
+  subscribe_granted(h, 3, "d", qos::at_most_once);
   h.unsubscribe(4, "c");
   auto u = h.expect<unsubscribe_packet>();
   h.send(unsuback_packet{u.packet_id, v == v5 ? std::vector<reason_code>{reason_code::success} : std::vector<reason_code>{}, {}});
@@ -174,12 +176,9 @@ TEST_CASE("client: after a reconnect without a session the granted subscriptions
 
 TEST_CASE("client: no resubscribe when the session is present, nor with resubscribe off", "[client]") {
   SECTION("session present") {
-    client_harness h(client_harness::connect_v(v5, "c", false));
+    client_harness h(connect_v(v5, "c", false));
     h.connect_ok();
-    h.subscribe(1, "a", qos::at_least_once);
-    auto s = h.expect<subscribe_packet>();
-    h.send(suback_packet{s.packet_id, {reason_code::granted_qos_1}, {}});
-    h.expect_event(event_kind::completed);
+    subscribe_granted(h, 1, "a", qos::at_least_once);
     h.reconnect({}, true);
     CHECK(h.nothing_written());
     CHECK(h.no_events());
@@ -187,12 +186,9 @@ TEST_CASE("client: no resubscribe when the session is present, nor with resubscr
   SECTION("resubscribe = false") {
     client_options o;
     o.resubscribe = false;
-    client_harness h(client_harness::connect_v(v5), o);
+    client_harness h(connect_v(v5), o);
     h.connect_ok();
-    h.subscribe(1, "a", qos::at_least_once);
-    auto s = h.expect<subscribe_packet>();
-    h.send(suback_packet{s.packet_id, {reason_code::granted_qos_1}, {}});
-    h.expect_event(event_kind::completed);
+    subscribe_granted(h, 1, "a", qos::at_least_once);
     h.reconnect();
     CHECK(h.nothing_written());
     CHECK(h.no_events());
@@ -200,12 +196,9 @@ TEST_CASE("client: no resubscribe when the session is present, nor with resubscr
 }
 
 TEST_CASE("client: resubscribe ids do not collide with resent publishes", "[client]") {
-  client_harness h(client_harness::connect_v(v5));
+  client_harness h(connect_v(v5));
   h.connect_ok();
-  h.subscribe(1, "a", qos::at_least_once);
-  auto s = h.expect<subscribe_packet>();
-  h.send(suback_packet{s.packet_id, {reason_code::granted_qos_1}, {}});
-  h.expect_event(event_kind::completed);
+  subscribe_granted(h, 1, "a", qos::at_least_once);
   h.publish(2, "t", "in flight", qos::at_least_once);
   h.expect<publish_packet>();
   h.reconnect();

@@ -7,9 +7,6 @@ using namespace mqttw::test;
 
 namespace {
 
-constexpr auto v311 = protocol_version::v311;
-constexpr auto v5 = protocol_version::v5;
-
 void refuses(const packet& p, protocol_version version, reason_code expected) {
   const error err = encode_error(p, version);
   INFO(err.reason);

@@ -7,8 +7,6 @@ using namespace mqttw::test;
 
 namespace {
 
-constexpr auto v311 = protocol_version::v311;
-constexpr auto v5 = protocol_version::v5;
 constexpr auto malformed = reason_code::malformed_packet;
 constexpr auto protocol = reason_code::protocol_error;
 

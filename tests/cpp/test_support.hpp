@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mqttw/codec/decoder.hpp"
@@ -15,6 +16,21 @@
 namespace mqttw::test {
 
 using bytes = std::vector<std::uint8_t>;
+
+inline constexpr protocol_version v5 = protocol_version::v5;
+inline constexpr protocol_version v311 = protocol_version::v311;
+
+// A CONNECT with the common fields; tests add the rest.
+inline connect_packet connect_v(protocol_version v, std::string_view id = "c", bool clean = true,
+                                std::uint16_t keep_alive = 0, properties props = {}) {
+  connect_packet p{};
+  p.version = v;
+  p.client_id = id;
+  p.clean_start = clean;
+  p.keep_alive = keep_alive;
+  p.props = std::move(props);
+  return p;
+}
 
 // Parses hex pairs; everything else (spaces, commas, line breaks, and comments that
 // run from "//" to the end of the line) is ignored, so fixtures can be annotated
@@ -102,9 +118,5 @@ inline error encode_error(const packet& p, protocol_version version) {
 // Reason codes print as "0x82 Protocol Error" in failed checks.
 template <>
 struct Catch::StringMaker<mqttw::reason_code> {
-  static std::string convert(mqttw::reason_code code) {
-    static constexpr char digits[] = "0123456789ABCDEF";
-    const auto n = static_cast<unsigned>(code);
-    return std::string("0x") + digits[n >> 4] + digits[n & 15] + " " + std::string(mqttw::reason_code_name(code));
-  }
+  static std::string convert(mqttw::reason_code code) { return mqttw::reason_code_text(code); }
 };

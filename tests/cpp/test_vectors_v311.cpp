@@ -7,13 +7,6 @@
 using namespace mqttw;
 using namespace mqttw::test;
 
-namespace {
-
-constexpr auto v311 = protocol_version::v311;
-
-
-}  // namespace
-
 TEST_CASE("3.1.1 CONNECT with will, user name and password") {
   const bytes wire = hex(R"(
     10                    // CONNECT

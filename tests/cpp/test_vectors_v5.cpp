@@ -9,8 +9,6 @@ using namespace mqttw::test;
 
 namespace {
 
-constexpr auto v5 = protocol_version::v5;
-
 std::uint32_t number(const properties& props, property_id id) {
   const property* p = find_property(props, id);
   REQUIRE(p);

@@ -65,6 +65,7 @@ struct driver {
       if (!open) fail("output while no connection is open");
       std::vector<packet> got;
       if (const error& err = server.push(bytes, got)) fail("the client wrote a packet a server cannot read:", err.reason);
+      if (server.buffered() != 0) fail("the client wrote part of a packet");
       for (const packet& p : got) {
         if (saw_disconnect) fail("a packet after DISCONNECT [MQTT-3.14.4-1]");
         const auto type = type_of(p);
