@@ -113,7 +113,6 @@ function summarise(rounds) {
   const s = { good, failed: rounds.filter((r) => r.error), short: good.filter((r) => r.received !== r.expected) };
   for (const f of FIGURES) s[f.key] = good.length ? median(good.map((r) => r[f.key])) : NaN;
   for (const k of ['systemPerMessage', 'pubCpu', 'subCpu', 'brokerCpu']) s[k] = good.length ? median(good.map((r) => r[k])) : NaN;
-  s.range = (key) => `${FIGURES.find((f) => f.key === key).show(Math.min(...good.map((r) => r[key])))} – ${FIGURES.find((f) => f.key === key).show(Math.max(...good.map((r) => r[key])))}`;
   return s;
 }
 
@@ -239,7 +238,6 @@ async function main() {
     console.log(`- A round: \`publishAsync(topic, 16 B, { qos })\` count times, ${WINDOW} outstanding at a time (each promise that resolves starts the next; QoS 0 resolves when written, QoS 1 on PUBACK). Publish side = count over the time until every promise resolved, and per CPU second = count over the publisher's CPU time until then; end to end = count over the time from the first call to the last message at the subscriber (hrtime, shared by the processes). CPU per message = the publisher process's process.cpuUsage() from the first call to the end of the round, over count; of it, kernel = its system time. CPU columns: CPU time over the round's wall time, 100% = one core`);
     const ratios = {};
     for (const { scenario, results } of Object.values(all)) {
-      if (!results.ours.length) results.ours = results.peer.map(() => null);
       ratios[scenario.key] = printScenario(scenario, results, sides);
     }
     printBundles(bundles);
@@ -250,7 +248,7 @@ async function main() {
   } finally {
     await mosquitto.stop();
     sub.stop();
-    for (const side of SIDES) await side.proc?.stop();
+    for (const side of SIDES) await side.proc?.end();
     if (PROFILE) process.stderr.write(`CPU profiles in ${PROFILE_DIR}\n`);
   }
 }

@@ -14,11 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { spawnPeer, until } from '../js/broker-peers.js';
+import { CHROMIUM_PATH, CHROMIUM_FLAGS } from './chromium.js';
 
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic', '--no-default-browser-check', '--remote-debugging-port=0',
-];
+const FLAGS = ['--headless', ...CHROMIUM_FLAGS, '--no-default-browser-check', '--remote-debugging-port=0'];
 
 /**
  * Starts Chromium with `args` added and opens `url` in a tab.
@@ -27,7 +25,7 @@ const FLAGS = [
  */
 export async function openTab(url, { args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'mqttw-chromium-'));
-  const browser = spawnPeer(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', [...FLAGS, `--user-data-dir=${dir}`, ...args, 'about:blank'], { timeoutMs: 5 * 60 * 1000 });
+  const browser = spawnPeer(CHROMIUM_PATH, [...FLAGS, `--user-data-dir=${dir}`, ...args, 'about:blank'], { timeoutMs: 5 * 60 * 1000 });
   const onExit = () => browser.kill('SIGKILL');  // a test that threw leaves nothing running
   process.once('exit', onExit);
   let ws = null;

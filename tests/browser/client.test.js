@@ -16,11 +16,12 @@ import { randomBytes } from 'node:crypto';
 import { openPackagePage } from './package-page.js';
 import { startStaticServer } from './static-server.js';
 import { openTab } from './client-hidden-tab.js';
-import { startMosquitto, noMosquitto, sleep } from '../js/client-peers.js';
-import { ourClient } from '../js/client-contract-kit.js';
+import { startMosquitto, noMosquitto } from '../js/client-peers.js';
+import { sleep } from '../js/broker-peers.js';
+import { ourClient, notBuilt as notBuiltYet } from '../js/client-contract-kit.js';
 
 const mqttjs = process.env.CONTRACT_CLIENT === 'mqttjs';
-const notBuilt = !mqttjs && !ourClient.available() ? 'the client is not built yet (no connectAsync in js/index.js, or no client in js/wasm/mqttw.wasm)' : false;
+const notBuilt = !mqttjs && notBuiltYet(ourClient);
 
 // The page's script: the library under test as window.lib, and the steps as functions.
 const script = `

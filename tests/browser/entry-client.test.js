@@ -4,8 +4,7 @@
 // round-trips QoS 0/1/2 with Mosquitto's WebSocket listener.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStaticServer } from './static-server.js';
-import { launchChromium } from './chromium.js';
+import { openPackagePage } from './package-page.js';
 import { startMosquitto, noMosquitto } from '../js/client-peers.js';
 
 const html = `<!doctype html>
@@ -30,32 +29,24 @@ const html = `<!doctype html>
 </script>`;
 
 let mosquitto = null;
-let server = null;
-let chromium = null;
+let opened = null;
+const fetched = [];  // the path of every request the page made
 
 before(async () => {
   if (noMosquitto) return;
   mosquitto = await startMosquitto();
-  server = await startStaticServer({ '/entry-client.html': html });
-  chromium = await launchChromium();
+  opened = await openPackagePage('/entry-client.html', html, {
+    beforeLoad: (tab) => tab.on('request', (request) => fetched.push(new URL(request.url()).pathname)),
+  });
 });
 
 after(async () => {
-  await chromium?.close();
-  await server?.close();
+  await opened?.close();
   await mosquitto?.stop();
 });
 
 test('a page importing mqtt-wasm/client fetches mqttw-client.wasm only, and round-trips QoS 0/1/2 with Mosquitto', { skip: noMosquitto, timeout: 60000 }, async () => {
-  const tab = await chromium.browser.newPage();
-  const fetched = [];
-  const errors = [];
-  tab.on('request', (request) => fetched.push(new URL(request.url()).pathname));
-  tab.on('pageerror', (err) => errors.push(err.message));
-  await tab.goto(`${server.url}/entry-client.html`);
-  await tab.waitForFunction(() => window.ready === true, null, { timeout: 20000 }).catch((err) => {
-    throw new Error(`the page did not load mqtt-wasm/client: ${errors.join('; ') || err.message}`);
-  });
+  const { tab, errors } = opened;
   const result = await tab.evaluate((url) => window.roundTrip(url), mosquitto.wsUrl);
   assert.deepEqual(result.got, [
     ['page/0', 0, [0, 255], 'Uint8Array'],

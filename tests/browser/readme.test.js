@@ -4,8 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { startStaticServer } from './static-server.js';
-import { launchChromium } from './chromium.js';
+import { openPage } from './package-page.js';
 
 const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
 const blocks = [...readme.matchAll(/```html\n([\s\S]*?)```/g)].map((m) => m[1]);
@@ -19,13 +18,8 @@ blocks.forEach((html, index) => {
     const expected = [...html.matchAll(/<!-- → (.*) -->/g)].map((m) => m[1]);
     assert.ok(expected.length > 0, 'the example shows its output with <!-- → ... --> lines');
     const path = `/readme-example-${index + 1}.html`;
-    const server = await startStaticServer({ [path]: html });
-    const chromium = await launchChromium();
+    const { tab, errors, close } = await openPage(path, html);
     try {
-      const tab = await chromium.browser.newPage();
-      const errors = [];
-      tab.on('pageerror', (err) => errors.push(err.message));
-      await tab.goto(`${server.url}${path}`);
       const want = expected.join('\n');
       await tab.waitForFunction((text) => document.querySelector('#log')?.textContent.trimEnd() === text, want,
         { timeout: 15000 }).catch(async () => {
@@ -34,8 +28,7 @@ blocks.forEach((html, index) => {
       });
       assert.deepEqual(errors, []);
     } finally {
-      await chromium.close();
-      await server.close();
+      await close();
     }
   });
 });

@@ -12,9 +12,9 @@ import { WorkerTimers, clientTimers } from '../../js/client/keepalive-timer.js';
 import { PacketTap } from '../../js/client/packet-tap.js';
 import { Emitter } from '../../js/client/emitter.js';
 import { until, sleep } from './broker-peers.js';
-
-let ids = 0;
-const uid = (prefix) => `${prefix}-${process.pid}-${++ids}`;
+import { uniqueId } from './broker-mqttjs-harness.js';
+import { freePorts } from './client-peers.js';
+import { concat } from './concat.js';
 
 // A broker per test, listening on TCP, with every client closed at the end.
 async function setup(t, brokerOptions = {}) {
@@ -67,7 +67,7 @@ for (const kind of KINDS) {
   describe(`over ${kind}`, () => {
     test('connectAsync resolves after CONNACK; events come in order; end() closes', async (t) => {
       const h = await setup(t);
-      const client = h.track(connect(h.target(kind)(), { protocolVersion: 5, clientId: uid('order') }));
+      const client = h.track(connect(h.target(kind)(), { protocolVersion: 5, clientId: uniqueId('order') }));
       const r = record(client);
       assert.equal(client.connected, false);
       await until(() => client.connected, 'connect');
@@ -80,7 +80,7 @@ for (const kind of KINDS) {
       assert.equal(client.disconnected, true);
       assert.equal(client.connected, false);
 
-      const again = h.track(await connectAsync(h.target(kind)(), { clientId: uid('async') }));
+      const again = h.track(await connectAsync(h.target(kind)(), { clientId: uniqueId('async') }));
       assert.equal(again.connected, true);
       assert.equal(again.options.protocolVersion, 4);
       assert.equal(again.options.keepalive, 60);
@@ -90,7 +90,7 @@ for (const kind of KINDS) {
     test('publish resolves: QoS 0 when written, QoS 1 with the PUBACK, QoS 2 with the PUBCOMP', async (t) => {
       const h = await setup(t);
       for (const version of [4, 5]) {
-        const client = h.track(await connectAsync(h.target(kind)(), { protocolVersion: version, clientId: uid('pub') }));
+        const client = h.track(await connectAsync(h.target(kind)(), { protocolVersion: version, clientId: uniqueId('pub') }));
         const r = record(client);
         assert.deepEqual(await client.subscribe('q/+', { qos: 2 }), [version === 5 ? { topic: 'q/+', qos: 2, nl: false, rap: false, rh: 0 } : { topic: 'q/+', qos: 2 }]);
         assert.equal(await client.publish('q/0', 'zero'), undefined);
@@ -113,7 +113,7 @@ for (const kind of KINDS) {
     test('after the broker drops the connection: reconnect, resubscribe, and what was published offline arrives', async (t) => {
       const h = await setup(t);
       for (const version of [4, 5]) {
-        const clientId = uid('drop');
+        const clientId = uniqueId('drop');
         const client = h.track(await connectAsync(h.target(kind), { protocolVersion: version, clientId, reconnectPeriod: 50 }));
         const r = record(client);
         await client.subscribe('drop/#', { qos: 1 });
@@ -150,7 +150,7 @@ for (const kind of KINDS) {
 
 test('bad arguments reject at once, with clear errors, and send nothing', async (t) => {
   const h = await setup(t);
-  const client = h.track(await connectAsync(h.broker.connectLocal(), { protocolVersion: 5, clientId: uid('args') }));
+  const client = h.track(await connectAsync(h.broker.connectLocal(), { protocolVersion: 5, clientId: uniqueId('args') }));
   const r = record(client);
   const bad = [
     [() => client.publish('a/#', 'x'), MqttError, /wildcard/],
@@ -223,7 +223,7 @@ test('subscribe resolves with the granted QoS per filter; a refused filter rejec
   const h = await setup(t, {
     authorizeSubscribe: (_client, s) => (s.topic.startsWith('secret/') ? false : s.topic.startsWith('capped/') ? 1 : true),
   });
-  const v5 = h.track(await connectAsync(h.broker.connectLocal(), { protocolVersion: 5, clientId: uid('sub5') }));
+  const v5 = h.track(await connectAsync(h.broker.connectLocal(), { protocolVersion: 5, clientId: uniqueId('sub5') }));
   const granted = await v5.subscribe({ 'open/#': { qos: 2 }, 'capped/#': 2 });
   assert.deepEqual(granted.map((g) => [g.topic, g.qos]), [['open/#', 2], ['capped/#', 1]]);
   const err5 = await v5.subscribe({ 'open/x': { qos: 2 }, 'capped/x': 2, 'secret/#': { qos: 1 } }).then(
@@ -235,7 +235,7 @@ test('subscribe resolves with the granted QoS per filter; a refused filter rejec
   assert.deepEqual(err5.granted.map((g) => [g.topic, g.qos]), [['open/x', 2], ['capped/x', 1], ['secret/#', 0x87]]);
   assert.equal(err5.packet.cmd, 'suback');
   assert.deepEqual(err5.packet.granted, [2, 1, 0x87]);
-  const v4 = h.track(await connectAsync(h.broker.connectLocal(), { protocolVersion: 4, clientId: uid('sub4') }));
+  const v4 = h.track(await connectAsync(h.broker.connectLocal(), { protocolVersion: 4, clientId: uniqueId('sub4') }));
   const err4 = await v4.subscribe(['open/a', 'secret/a'], { qos: 1 }).then(() => assert.fail('a refused filter must reject'), (e) => e);
   assert.equal(err4.reasonCode, 128);
   assert.deepEqual(err4.granted, [{ topic: 'open/a', qos: 1 }, { topic: 'secret/a', qos: 128 }]);
@@ -279,7 +279,7 @@ test('reconnect delays grow with the backoff, within the jitter bounds', async (
   const h = await setup(t);
   h.gate.open = false;
   const options = { reconnectPeriod: 10, maxReconnectPeriod: 80 };
-  const client = h.track(connect(h.target('local'), { ...options, clientId: uid('backoff') }));
+  const client = h.track(connect(h.target('local'), { ...options, clientId: uniqueId('backoff') }));
   const delays = [];
   let errors = 0;
   client.on('error', () => { errors++; });
@@ -315,11 +315,11 @@ test('backoffDelay: exponential, capped by maxReconnectPeriod, full jitter', () 
 
 test('the offline queue is bounded by maxQueued: past it a request rejects with 0x97', async (t) => {
   const h = await setup(t);
-  const subscriber = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uid('qsub') }));
+  const subscriber = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uniqueId('qsub') }));
   const got = [];
   subscriber.on('message', (topic, payload) => got.push(payload.toString()));
   await subscriber.subscribe('queue/#', { qos: 1 });
-  const client = h.track(connect(() => h.broker.connectLocal(), { clientId: uid('queue'), maxQueued: 2, manualConnect: true }));
+  const client = h.track(connect(() => h.broker.connectLocal(), { clientId: uniqueId('queue'), maxQueued: 2, manualConnect: true }));
   const first = client.publish('queue/a', 'one', { qos: 1 });
   const second = client.publish('queue/b', 'two');
   const err = await client.publish('queue/c', 'three', { qos: 1 }).catch((e) => e);
@@ -346,13 +346,13 @@ test('MemoryStore: a second client with the same store and session resends what 
       return true;
     },
   });
-  const subscriber = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uid('ssub') }));
+  const subscriber = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uniqueId('ssub') }));
   const got = [];
   subscriber.on('message', (topic, payload) => got.push(payload.toString()));
   await subscriber.subscribe('store/t', { qos: 1 });
 
   const store = new MemoryStore();
-  const clientId = uid('stored');
+  const clientId = uniqueId('stored');
   const first = h.track(await connectAsync(h.broker.connectLocal(), { clientId, clean: false, store }));
   const published = first.publish('store/t', 'kept', { qos: 1 });
   await until(() => store.size === 1, 'the publish in the store');
@@ -383,10 +383,10 @@ test('MemoryStore: a second client with the same store and session resends what 
 
 test('manualAck: the PUBACK waits for client.ack(packet)', async (t) => {
   const h = await setup(t);
-  const receiver = h.track(await connectAsync(h.broker.connectLocal(), { protocolVersion: 5, clientId: uid('manual'), manualAck: true }));
+  const receiver = h.track(await connectAsync(h.broker.connectLocal(), { protocolVersion: 5, clientId: uniqueId('manual'), manualAck: true }));
   const r = record(receiver);
   await receiver.subscribe('manual/t', { qos: 1 });
-  const sender = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uid('sender') }));
+  const sender = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uniqueId('sender') }));
   await sender.publish('manual/t', 'ack me', { qos: 1 });
   await until(() => r.messages.length === 1, 'the message');
   await sleep(20);
@@ -404,7 +404,7 @@ test('end() waits for in-flight QoS 1 before DISCONNECT; end(true) closes at onc
   let hold = false;
   const h = await setup(t, { authorizePublish: () => (hold ? new Promise(() => {}) : true) });
   const plain = await setup(t);  // no hook: the broker answers a chunk of PUBLISHes with one chunk of PUBACKs
-  const client = plain.track(await connectAsync(plain.broker.connectLocal(), { protocolVersion: 5, clientId: uid('end') }));
+  const client = plain.track(await connectAsync(plain.broker.connectLocal(), { protocolVersion: 5, clientId: uniqueId('end') }));
   const r = record(client);
   // Twenty in flight: their PUBACKs come back in one chunk, one core batch, and each
   // resolves its publish (a regression: end() used to finish at the first of them).
@@ -418,7 +418,7 @@ test('end() waits for in-flight QoS 1 before DISCONNECT; end(true) closes at onc
   assert.deepEqual(r.events, ['close', 'end']);
 
   hold = true;
-  const forced = h.track(await connectAsync(h.broker.connectLocal(), { protocolVersion: 5, clientId: uid('force') }));
+  const forced = h.track(await connectAsync(h.broker.connectLocal(), { protocolVersion: 5, clientId: uniqueId('force') }));
   const fr = record(forced);
   const stuck = forced.publish('end/c', 'x', { qos: 1 });
   await sleep(10);
@@ -450,10 +450,7 @@ test('connectTimeout: a server that never answers the CONNECT rejects connectAsy
   await until(() => sockets[0].destroyed || sockets[0].readableEnded, 'the socket closed by the client');
 
   // A port nobody listens on: the transport's error, with the socket's code.
-  const closed = net.createServer();
-  await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  const freePort = closed.address().port;
-  await new Promise((resolve) => closed.close(resolve));
+  const [freePort] = await freePorts(1);
   const refused = await connectAsync(`mqtt://127.0.0.1:${freePort}`, { reconnectPeriod: 0 }).catch((e) => e);
   assert.ok(refused instanceof MqttError);
   assert.equal(refused.code, 'ECONNREFUSED');
@@ -472,7 +469,7 @@ test('a transport that cannot be reopened ends the client with a clear error; a 
   };
   inner.onbytes = (bytes) => plain.onbytes?.(bytes);
   inner.onclose = () => plain.onclose?.();
-  const clientId = uid('plain');
+  const clientId = uniqueId('plain');
   const client = h.track(await connectAsync(plain, { clientId, reconnectPeriod: 10 }));
   const r = record(client);
   await takeOver(h, clientId, 4);
@@ -480,7 +477,7 @@ test('a transport that cannot be reopened ends the client with a clear error; a 
   assert.match(r.errors[0].message, /cannot be reopened/);
   assert.deepEqual(r.events, ['close', 'error', 'end']);
 
-  const localId = uid('local');
+  const localId = uniqueId('local');
   const local = h.track(await connectAsync(h.broker.connectLocal(), { clientId: localId, reconnectPeriod: 10 }));
   const lr = record(local);
   await takeOver(h, localId, 4);
@@ -492,7 +489,7 @@ test('a transport that cannot be reopened ends the client with a clear error; a 
 // and arms it again when it fires early: the PINGREQ must still come once idle.
 test('keepalive: while publishing no PINGREQ goes out; once idle after that, it does', async (t) => {
   const h = await setup(t);
-  const client = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uid('busy'), keepalive: 1 }));
+  const client = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uniqueId('busy'), keepalive: 1 }));
   const r = record(client);
   for (let i = 0; i < 15; i++) {
     await client.publish('busy/t', String(i));
@@ -506,7 +503,7 @@ test('keepalive: while publishing no PINGREQ goes out; once idle after that, it 
 
 test('keepalive: PINGREQ goes out when idle and the PINGRESP comes back', async (t) => {
   const h = await setup(t);
-  const client = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uid('ping'), keepalive: 1 }));
+  const client = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uniqueId('ping'), keepalive: 1 }));
   const r = record(client);
   await until(() => r.received.some((p) => p.cmd === 'pingresp'), 'a PINGRESP', 4000);
   assert.ok(r.sent.some((p) => p.cmd === 'pingreq'));
@@ -522,9 +519,9 @@ test('packetreceive: a listener added in the middle of a stream is in step from 
     { cmd: 'publish', topic: 'c', payload: 'x', qos: 0 },
     { cmd: 'suback', messageId: 2, granted: [0, 1] },
   ].map((p) => encode(p));
-  const stream = new Uint8Array(packets.reduce((n, p) => n + p.length, 0));
+  const stream = concat(...packets);
   const starts = [];
-  packets.reduce((at, p) => { starts.push(at); stream.set(p, at); return at + p.length; }, 0);
+  packets.reduce((at, p) => { starts.push(at); return at + p.length; }, 0);
   for (const size of [1, 2, 3, 7, 64, 1000]) {
     for (let listenFrom = 0; listenFrom * size < stream.length; listenFrom++) {
       const tap = new PacketTap(4);
@@ -581,7 +578,7 @@ test('timers: a Worker keeps them, and they go on with setTimeout when the Worke
 test('connect(options) with host and port, as MQTT.js allows; client.options has the defaults', async (t) => {
   const h = await setup(t);
   const port = Number(new URL(h.url).port);
-  const client = h.track(await connectAsync({ host: '127.0.0.1', port, protocol: 'mqtt', clientId: uid('opts') }));
+  const client = h.track(await connectAsync({ host: '127.0.0.1', port, protocol: 'mqtt', clientId: uniqueId('opts') }));
   assert.equal(client.connected, true);
   assert.match(connect({ host: '127.0.0.1', port, manualConnect: true }).options.clientId, /^mqttw_[0-9a-f]{8}$/);
   const o = client.options;

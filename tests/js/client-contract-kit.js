@@ -5,9 +5,8 @@
 import mqtt from 'mqtt';
 import * as ours from '../../js/index.js';
 import { boundary } from '../../js/wasm/boundary.js';
-import { startLink, localLink, until, sleep } from './client-peers.js';
-
-export { until, sleep };
+import { startLink, localLink } from './client-peers.js';
+import { until } from './broker-peers.js';
 
 // A client under test: connect() returns at once, connectAsync() resolves after CONNACK.
 // Options use the names of the brief's API; mqttjs maps the few that differ.
@@ -19,6 +18,10 @@ export const ourClient = {
   connect: (target, options) => ours.connect(target, options),
   connectAsync: (target, options) => ours.connectAsync(target, options),
 };
+
+// A test's skip reason while `client` is not built yet, else false.
+export const notBuilt = (client) => (client.available() ? false
+  : `${client.name} is not built yet (no connectAsync in js/index.js, or no client in js/wasm/mqttw.wasm)`);
 
 function mqttjsOptions(options) {
   const o = { ...options };
@@ -74,10 +77,9 @@ export function mosquittoTargets(m) {
 
 export function ourTargets(o) {
   const common = { kill: () => o.kill(), start: () => o.start(), running: () => o.running, goodbye: 0x8b, topicAliasMaximum: 10, bigPayload: 1024 * 1024 };
-  const port = (url) => Number(new URL(url).port);
   return [
-    { ...common, name: 'ours TCP', kind: 'tcp', url: o.tcpUrl, link: () => networkLink('mqtt', port(o.tcpUrl)) },
-    { ...common, name: 'ours WS', kind: 'ws', url: o.wsUrl, link: () => networkLink('ws', port(o.wsUrl)) },
+    { ...common, name: 'ours TCP', kind: 'tcp', url: o.tcpUrl, link: () => networkLink('mqtt', o.tcpPort) },
+    { ...common, name: 'ours WS', kind: 'ws', url: o.wsUrl, link: () => networkLink('ws', o.wsPort) },
     { ...common, name: 'ours local', kind: 'local', url: o.local, link: async () => localLink(o.local) },
   ];
 }

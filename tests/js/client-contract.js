@@ -7,7 +7,8 @@
 import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { watch, inbox, sameBytes, within, until, sleep } from './client-contract-kit.js';
+import { watch, inbox, sameBytes, within, notBuilt } from './client-contract-kit.js';
+import { until, sleep } from './broker-peers.js';
 
 const TEST_TIMEOUT = 20000;
 let runs = 0;
@@ -21,7 +22,7 @@ export function contractSuite({ client, target, version }) {
   const v5 = version === 5;
   const tag = `${client.name} -> ${target.name}, MQTT ${v5 ? '5.0' : '3.1.1'}`;
   const skip = target.kind === 'local' && !client.local ? `${client.name} cannot take a transport as its target`
-    : !client.available() ? `${client.name} is not built yet (no connectAsync in js/index.js, or no client in js/wasm/mqttw.wasm)` : false;
+    : notBuilt(client);
   const root = `contract/${process.pid}-${++runs}-${target.kind}-${version}`;
   const open = [];   // every client made by a test, ended after it
   const links = [];  // every link made by a test, closed after it

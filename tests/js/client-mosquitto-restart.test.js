@@ -12,8 +12,9 @@
 // counted in the diagnostics: about one run in four loses one, with MQTT.js as with ours.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMosquitto, noMosquitto, until } from './client-peers.js';
-import { contractClients, watch, within } from './client-contract-kit.js';
+import { startMosquitto, noMosquitto } from './client-peers.js';
+import { until } from './broker-peers.js';
+import { contractClients, watch, within, notBuilt } from './client-contract-kit.js';
 
 const N = 2000;
 const m = noMosquitto ? null : await startMosquitto({ persistence: true, config: ['max_queued_messages 0'] });
@@ -21,7 +22,7 @@ after(() => m?.stop());
 
 for (const client of contractClients()) {
   for (const version of [4, 5]) {
-    const skip = noMosquitto || (!client.available() && `${client.name} is not built yet (no connectAsync in js/index.js, or no client in js/wasm/mqttw.wasm)`);
+    const skip = noMosquitto || notBuilt(client);
     test(`${client.name}, MQTT ${version === 5 ? '5.0' : '3.1.1'}: Mosquitto killed and restarted under ${N} QoS 1 publishes in flight`, { skip, timeout: 45000 }, async (t) => {
       const topic = `restart/${process.pid}/${version}`;
       const session = version === 5 ? { properties: { sessionExpiryInterval: 600 } } : {};

@@ -10,8 +10,6 @@ import { join } from 'node:path';
 import { spawnPeer, until } from './broker-peers.js';
 import { createBroker } from '../../js/index.js';
 
-export { until, sleep } from './broker-peers.js';
-
 // What is still running when this process exits (a test that threw, a crash) is
 // killed by PID on the way out, so that no broker outlives its test.
 const running = new Set();
@@ -117,11 +115,10 @@ export async function startMosquitto({ persistence = false, logAll = false, conf
     running.add(p);
     p.exited.then(() => running.delete(p));
     seen = 0;
-    let done = false;
-    p.exited.then(() => { done = true; });
     if (onLog) poll = setInterval(pump, 2);
-    await waitForPort(tcpPort, 'mosquitto', 5000, () => done);
-    await waitForPort(wsPort, 'mosquitto', 5000, () => done);
+    const gone = () => !running.has(p);
+    await waitForPort(tcpPort, 'mosquitto', 5000, gone);
+    await waitForPort(wsPort, 'mosquitto', 5000, gone);
     if (!/Opening websockets listen socket/.test(current())) {
       throw new Error(`this mosquitto has no WebSocket support:\n${current()}`);
     }
@@ -172,7 +169,7 @@ export async function startMosquitto({ persistence = false, logAll = false, conf
 
 /**
  * Starts our broker (createBroker from js/index.js) with a TCP and a WebSocket listener on
- * free ports. local() is a transport factory to the broker running now (for a client's
+ * free ports (tcpPort, wsPort, kept across restarts). local() is a transport factory to the broker running now (for a client's
  * reconnects); it throws while the broker is stopped, as connectLocal() on a closed broker does.
  * kill() closes the broker (5.0 clients get DISCONNECT 0x8B; sessions are gone);
  * start() makes a new one on the same ports.
@@ -198,6 +195,8 @@ export async function startOurBroker(options = {}) {
   return {
     get broker() { return broker; },
     get running() { return broker !== null; },
+    tcpPort,
+    wsPort,
     tcpUrl: `mqtt://127.0.0.1:${tcpPort}`,
     wsUrl: `ws://127.0.0.1:${wsPort}`,
     local: () => {

@@ -2,10 +2,10 @@
 // against our broker really listening: tcp, tls, ws, wss and the in-process transport.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { createBroker, encode, createDecoder } from '../../js/index.js';
 import { openTransport } from '../../js/transports/open-transport.js';
 import { certificate } from './test-certificate.js';
+import { freePorts } from './client-peers.js';
 
 const made = certificate();
 let broker;
@@ -51,12 +51,14 @@ function speak(t, version) {
   };
 }
 
+// A transport of `kind` to the broker (the TLS ones trust its certificate).
+const open = (kind) => (kind === 'local' ? openTransport(broker.connectLocal()) : openTransport(urls[kind], made.pem ? { ca: made.pem.cert } : {}));
+
 const kinds = ['tcp', 'ws', 'tls', 'wss', 'local'];
 for (const kind of kinds) {
   const skip = (kind === 'tls' || kind === 'wss') && made.missing;
   test(`${kind}: a transport carries a whole conversation, and the broker closing it is seen once`, { skip }, async () => {
-    const tlsOptions = made.pem ? { ca: made.pem.cert } : {};
-    const t = kind === 'local' ? await openTransport(broker.connectLocal()) : await openTransport(urls[kind], tlsOptions);
+    const t = await open(kind);
     assert.equal(t.open, true);
     const c = speak(t, 5);
     c.send({ cmd: 'connect', protocolVersion: 5, clientId: `transport-${kind}`, clean: true, keepalive: 0 });
@@ -79,8 +81,7 @@ for (const kind of kinds) {
   });
 
   test(`${kind}: the client closing is seen by the broker`, { skip }, async () => {
-    const tlsOptions = made.pem ? { ca: made.pem.cert } : {};
-    const t = kind === 'local' ? await openTransport(broker.connectLocal()) : await openTransport(urls[kind], tlsOptions);
+    const t = await open(kind);
     const c = speak(t, 4);
     c.send({ cmd: 'connect', protocolVersion: 4, clientId: `closer-${kind}`, clean: true, keepalive: 0 });
     assert.equal((await c.next()).cmd, 'connack');
@@ -93,10 +94,7 @@ for (const kind of kinds) {
 }
 
 test('openTransport: refused connections and bad URLs are clear errors', async () => {
-  const server = net.createServer();
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address();
-  await new Promise((r) => server.close(r));  // nothing listens there now
+  const [port] = await freePorts(1);  // nothing listens there now
   await assert.rejects(openTransport(`mqtt://127.0.0.1:${port}`), new RegExp(`cannot connect to mqtt://127.0.0.1:${port}: ECONNREFUSED`));
   await assert.rejects(openTransport(`ws://127.0.0.1:${port}`), /cannot connect to ws:\/\/127\.0\.0\.1:\d+\/: ECONNREFUSED/);
   await assert.rejects(openTransport('http://example.test'), /unsupported protocol "http:"/);
