@@ -251,6 +251,9 @@ export class MqttError extends Error {
 export const REASON_CODES: Readonly<Record<number, string>>;
 export function reasonCodeName(code: number): string;
 
+/** Does the topic filter match the topic name [MQTT-4.7]? False for an invalid filter or name. A filter starting with a wildcard does not match a topic starting with '$'. */
+export function topicMatchesFilter(filter: string, topic: string): boolean;
+
 // ---------------------------------------------------------------- broker
 
 /** Who a hook is asked about. */

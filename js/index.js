@@ -7,6 +7,7 @@ import './wasm/module.js';
 export { createDecoder, encode, MAX_PACKET_SIZE } from './codec.js';
 export { MqttError } from './errors.js';
 export { REASON_CODES, reasonCodeName } from './reason-codes.js';
+export { topicMatchesFilter } from './topic-match.js';
 export { createBroker } from './broker/broker.js';
 export { connect, connectAsync } from './client/connect.js';
 export { MqttClient } from './client/client.js';

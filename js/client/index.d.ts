@@ -2,5 +2,5 @@
 export type * from '../index.js';
 export {
   connect, connectAsync, MqttClient, MemoryStore, MqttError,
-  createDecoder, encode, MAX_PACKET_SIZE, REASON_CODES, reasonCodeName,
+  createDecoder, encode, MAX_PACKET_SIZE, REASON_CODES, reasonCodeName, topicMatchesFilter,
 } from '../index.js';

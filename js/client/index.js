@@ -7,6 +7,7 @@ import '../wasm/client-module.js';
 export { createDecoder, encode, MAX_PACKET_SIZE } from '../codec.js';
 export { MqttError } from '../errors.js';
 export { REASON_CODES, reasonCodeName } from '../reason-codes.js';
+export { topicMatchesFilter } from '../topic-match.js';
 export { connect, connectAsync } from './connect.js';
 export { MqttClient } from './client.js';
 export { MemoryStore } from './store.js';

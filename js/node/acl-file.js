@@ -36,49 +36,13 @@
 // `foo/#` next to `topic deny foo/secret`). canRead(client, topic) is mosquitto's
 // per-message check, for a broker that can filter deliveries.
 import { readFile } from 'node:fs/promises';
+import { isWildcard, isDollar, isValidFilter, isValidTopic, matchLevels as matches } from '../topic-match.js';
 
 const READ = 1;
 const WRITE = 2;
 const DENY = 0;
 const ACCESS = { read: READ, write: WRITE, readwrite: READ | WRITE, deny: DENY };
 const BRIDGE_STATE = '$SYS/broker/connection/+/state'.split('/');
-
-// --- topic matching ---------------------------------------------------------------------
-
-const isWildcard = (level) => level === '+' || level === '#';
-const isDollar = (level) => level !== undefined && level.startsWith('$');
-
-/** True when `filter` is a valid MQTT topic filter ('+' and '#' whole levels, '#' last). */
-export function isValidFilter(filter) {
-  if (typeof filter !== 'string' || filter === '') return false;
-  const levels = filter.split('/');
-  return levels.every((level, i) => {
-    if (level.includes('#')) return level === '#' && i === levels.length - 1;
-    if (level.includes('+')) return level === '+';
-    return true;
-  });
-}
-
-function isValidTopic(topic) {
-  return typeof topic === 'string' && topic !== '' && !topic.includes('+') && !topic.includes('#');
-}
-
-// Does the filter (as levels) match the topic (as levels)? [MQTT-4.7.1], and a filter
-// starting with a wildcard does not match a topic starting with '$' [MQTT-4.7.2-1].
-function matches(filter, topic) {
-  if (isWildcard(filter[0]) && isDollar(topic[0])) return false;
-  for (let i = 0; i < filter.length; i++) {
-    if (filter[i] === '#') return true; // also matches the parent: "a/#" matches "a"
-    if (i === topic.length) return false;
-    if (filter[i] !== '+' && filter[i] !== topic[i]) return false;
-  }
-  return filter.length === topic.length;
-}
-
-/** Mosquitto's mosquitto_topic_matches_sub for a valid filter and a topic name. */
-export function topicMatchesFilter(filter, topic) {
-  return isValidFilter(filter) && isValidTopic(topic) && matches(filter.split('/'), topic.split('/'));
-}
 
 // Does `outer` match every topic that `inner` matches?
 function covers(outer, inner) {

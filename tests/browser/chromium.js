@@ -14,8 +14,9 @@ export const CHROMIUM_FLAGS = [
   '--disable-quic',
 ];
 
-export async function launchChromium() {
-  const server = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+/** Starts it; `flags` are added to CHROMIUM_FLAGS (the dashboard bench adds --enable-precise-memory-info). */
+export async function launchChromium({ flags = [] } = {}) {
+  const server = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS, ...flags] });
   const pid = server.process().pid;
   const browser = await chromium.connect(server.wsEndpoint());
   return {

@@ -29,7 +29,8 @@ export async function startStaticServer(pages = {}) {
       res.end(pages[path]);
       return;
     }
-    const local = path.startsWith(PACKAGE_PREFIX) ? path.slice(PACKAGE_PREFIX.length - 1) : path;
+    const asked = path.endsWith('/') ? `${path}index.html` : path;
+    const local = asked.startsWith(PACKAGE_PREFIX) ? asked.slice(PACKAGE_PREFIX.length - 1) : asked;
     const file = normalize(join(root, local));
     if (!file.startsWith(root)) {
       res.writeHead(403).end();

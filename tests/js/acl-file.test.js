@@ -14,7 +14,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { parseAclFile, loadAclFile, aclAuthorizer, topicMatchesFilter, isValidFilter } from '../../js/node/acl-file.js';
+import { parseAclFile, loadAclFile, aclAuthorizer } from '../../js/node/acl-file.js';
+import { topicMatchesFilter, isValidFilter } from '../../js/topic-match.js';
 import { loadPasswordFile } from '../../js/node/password-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqttw-acl-'));

@@ -61,7 +61,7 @@ test('mqtt-wasm/client alone: no broker in its module, and QoS 0/1/2 round-trip 
     }));
   `);
   assert.deepEqual(result.exports, ['MAX_PACKET_SIZE', 'MemoryStore', 'MqttClient', 'MqttError', 'REASON_CODES',
-    'connect', 'connectAsync', 'createDecoder', 'encode', 'reasonCodeName']);
+    'connect', 'connectAsync', 'createDecoder', 'encode', 'reasonCodeName', 'topicMatchesFilter']);
   assert.equal(result.broker, 'undefined', 'the client module has no broker');
   assert.equal(result.client, 'function');
   assert.deepEqual(result.got, [['entry/0', 0, [0, 255]], ['entry/1', 1, [1, 255]], ['entry/2', 2, [2, 255]]]);

@@ -1,6 +1,6 @@
 // Compiled by tests/js/types.test.js with `tsc --noEmit --strict`: the declarations
 // must describe the README's uses.
-import { createDecoder, encode, MqttError, reasonCodeName, type Packet, type PublishPacket } from 'mqtt-wasm';
+import { createDecoder, encode, MqttError, reasonCodeName, topicMatchesFilter, type Packet, type PublishPacket } from 'mqtt-wasm';
 
 const bytes: Uint8Array = encode({ cmd: 'publish', topic: 'a/b', payload: 'hi', qos: 1, messageId: 1 }, { protocolVersion: 5 });
 const decoder = createDecoder({ protocolVersion: 5, maxPacketSize: 1 << 20 });
@@ -26,6 +26,8 @@ try {
   }
 }
 decoder.dispose();
+const matched: boolean = topicMatchesFilter('rooms/+/temperature', 'rooms/kitchen/temperature');
+void matched;
 
 // The broker, as the README uses it.
 import { createBroker, type Broker, type BrokerStats, type ListenAddresses } from 'mqtt-wasm';

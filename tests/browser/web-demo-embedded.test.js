@@ -1,0 +1,85 @@
+// The dashboard with no server of ours: web-demo/ served as plain static files (the
+// test's static server, with no broker behind it: web-demo/demo-config.json names none), so
+// the page starts the embedded broker and the simulated devices inside itself.
+//   - the devices appear in the topic tree;
+//   - a numeric field picked in the inspector is plotted and its chart gets points;
+//   - a message published from the panel shows up in the tree, retained;
+//   - the same page at a phone's size (390×844) switches panels with its tabs.
+// Screenshots: build/test-output/web-demo/embedded-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStaticServer } from './static-server.js';
+import { startDashboardBrowser, connected, findTopic, PHONE } from './web-demo-page.js';
+let server;
+let demo;
+
+before(async () => {
+  server = await startStaticServer();
+  demo = await startDashboardBrowser();
+});
+after(async () => {
+  await demo?.close();
+  await server?.close();
+});
+
+test('embedded: the page runs its own broker and devices, plots a field and publishes', { timeout: 90000 }, async () => {
+  const config = await (await fetch(`${server.url}/web-demo/demo-config.json`)).json();
+  assert.equal(config.ws, null, 'the static file: no broker behind it');
+  const page = await demo.open(`${server.url}/web-demo/`);
+  assert.match(await connected(page), /embedded broker/);
+
+  // The simulated devices, in the tree.
+  for (const prefix of ['demo/sensors/', 'demo/power/', 'demo/devices/']) {
+    await page.waitForFunction((p) => [...window.dashboard.tree.root.children.get('demo')?.children.values() ?? []]
+      .some((n) => p.startsWith(`${n.path}/`) && n.total > 0), prefix, { timeout: 15000 });
+  }
+  const climate = await page.evaluate(() => {
+    const sensors = window.dashboard.tree.get('demo/sensors');
+    const room = [...sensors.children.values()][0];
+    return [...room.children.values()].find((n) => n.last)?.path;
+  });
+  assert.ok(climate, 'a sensor topic with a message');
+  const row = await findTopic(page, climate);
+  await row.click();
+  await page.locator('#inspector', { hasText: 'temperature' }).waitFor({ timeout: 5000 });
+
+  // Plot its temperature: a chart card whose series grows.
+  await page.locator('#inspector button', { hasText: /plot/i }).first().click();
+  await page.locator('#charts canvas').first().waitFor({ timeout: 5000 });
+  await page.waitForFunction(() => window.dashboard.charts.charts().some((c) => c.length >= 2), null, { timeout: 15000 });
+
+  // Publish from the panel: it comes back through the broker into the tree.
+  await page.fill('#publish input[name=topic]', 'panel/test/light');
+  await page.fill('#publish textarea[name=payload]', '{"on": true}');
+  await page.check('#publish input[name=retain]');
+  await page.click('#publish .pub-form button[type=submit]');
+  await page.locator('#publish .pub-result', { hasText: 'published to panel/test/light' }).waitFor({ timeout: 5000 });
+  await findTopic(page, 'panel/test/light');
+  const node = await page.evaluate(() => {
+    const n = window.dashboard.tree.get('panel/test/light');
+    return n && { retained: n.retained, qos: n.qos, text: new TextDecoder().decode(n.last.payload) };
+  });
+  assert.deepEqual(node, { retained: true, qos: 1, text: '{"on": true}' });
+  await page.fill('#tree input', '');
+  await demo.screenshot(page, 'embedded-1280x800');
+  assert.deepEqual(page.errors, []);
+});
+
+test('embedded at 390×844: the tabs switch between the panels', { timeout: 60000 }, async () => {
+  const page = await demo.open(`${server.url}/web-demo/`, PHONE);
+  await connected(page);
+  await page.waitForFunction(() => window.dashboard.tree.topicCount > 5, null, { timeout: 15000 });
+  assert.equal(await page.isVisible('#tree'), true);
+  assert.equal(await page.isVisible('#publish'), false, 'one panel at a time');
+  await demo.screenshot(page, 'embedded-390x844-topics');
+  await page.click('.tabs button[data-tab=publish]');
+  assert.equal(await page.isVisible('#publish'), true);
+  assert.equal(await page.isVisible('#tree'), false);
+  await page.click('.tabs button[data-tab=broker]');
+  await page.locator('#health .health-cell[data-stat=clients] dd', { hasText: /^[1-9]/ }).waitFor({ timeout: 10000 });
+  await demo.screenshot(page, 'embedded-390x844-broker');
+  // Nothing wider than the screen.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+  assert.deepEqual(page.errors, []);
+});
