@@ -5,7 +5,8 @@
 // served by `npm start` (its demo-config.json names the broker's ws:// URL), that broker; else a broker
 // started inside this page with simulated devices. Query parameters override it:
 //   ?broker=embedded | ?broker=server | ?url=ws://host:port[&protocol=4|5]
-//   ?load=N   (embedded broker) the simulated devices add N msgs/s, for the performance run
+//   ?load=N[&loadTopics=M]   (embedded broker) the simulated devices add N msgs/s over M
+//             topics (100), for the performance run
 import { TopicTree } from './tree/topic-tree.js';
 import { mountTreeView } from './tree/tree-view.js';
 import { mountChartGrid } from './charts/chart-grid.js';
@@ -84,7 +85,7 @@ async function main() {
     session = openSession(profile, {
       onMessage,
       onEvent: (e) => connection.event(e),
-      devices: { load: Number(params.get('load') ?? 0) },
+      devices: { load: Number(params.get('load') ?? 0), loadTopics: Number(params.get('loadTopics') ?? 100) },
     });
     window.dashboard.session = session;
   }

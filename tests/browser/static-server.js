@@ -1,5 +1,7 @@
 // A tiny static file server for browser tests: serves the repository root on
 // 127.0.0.1 with the MIME types a module page and wasm streaming need.
+// It is not web-demo/server/static-files.js on purpose: the dashboard's embedded-mode
+// test opens the page from a server that is not ours, as a user's static host would be.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';

@@ -3,7 +3,8 @@
 // the page starts the embedded broker and the simulated devices inside itself.
 //   - the devices appear in the topic tree;
 //   - a numeric field picked in the inspector is plotted and its chart gets points;
-//   - a message published from the panel shows up in the tree, retained;
+//   - a message published from the panel shows up in the tree, retained, and the panel
+//     clears it again by filter, after listing what it will clear;
 //   - the same page at a phone's size (390×844) switches panels with its tabs.
 // Screenshots: build/test-output/web-demo/embedded-*.png.
 import { test, before, after } from 'node:test';
@@ -60,6 +61,14 @@ test('embedded: the page runs its own broker and devices, plots a field and publ
     return n && { retained: n.retained, qos: n.qos, text: new TextDecoder().decode(n.last.payload) };
   });
   assert.deepEqual(node, { retained: true, qos: 1, text: '{"on": true}' });
+
+  // Clear it by filter: the preview names it, the button clears it.
+  await page.fill('#publish input[name=filter]', 'panel/#');
+  await page.locator('#publish .pub-preview li', { hasText: 'panel/test/light' }).waitFor({ timeout: 5000 });
+  assert.equal(await page.textContent('#publish .pub-clear button'), 'Clear 1 retained message');
+  await page.click('#publish .pub-clear button');
+  await page.locator('#publish .pub-clear-result', { hasText: 'cleared 1 retained message' }).waitFor({ timeout: 5000 });
+  await page.waitForFunction(() => window.dashboard.tree.get('panel/test/light').retained === false, null, { timeout: 5000 });
   await page.fill('#tree input', '');
   await demo.screenshot(page, 'embedded-1280x800');
   assert.deepEqual(page.errors, []);

@@ -6,7 +6,7 @@
 //   - the broker panel shows Mosquitto's $SYS figures;
 //   - the profile is saved: a reload connects to Mosquitto again, and 3.1.1 works too;
 //   - when Mosquitto goes away, the page says so.
-// Screenshot: build/test-output/web-demo/native-1280x800.png.
+// Screenshots: build/test-output/web-demo/native-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -90,6 +90,7 @@ test('native: the saved profile connects again after a reload, and 3.1.1 works',
   await findTopic(page, 'native/v311');
   assert.equal(await page.evaluate(() => window.dashboard.profiles.list().filter((p) => p.kind === 'url').length), 1,
     'editing replaced the profile');
+  await demo.screenshot(page, 'native-v311-1280x800');
 
   // Mosquitto gone: the page says it lost the connection, then that it is back.
   await mosquitto.kill();

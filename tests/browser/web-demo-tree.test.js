@@ -4,9 +4,12 @@
 // search narrows the rows, that collapse / expand and the triangles work, that a click
 // calls onSelect, and the keys. It measures render() at 10,000 topics and under 5,000
 // adds a second, and reports the figures as test diagnostics (no time is asserted).
+// Screenshot: build/test-output/web-demo/tree-10k.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { openPage } from './package-page.js';
+import { OUTPUT } from './web-demo-page.js';
 
 const page = `<!doctype html>
 <link rel="stylesheet" href="/web-demo/tree/tree-view.css">
@@ -69,6 +72,8 @@ test('10,000 topics: only the rows in view are in the DOM', async () => {
   assert.ok(rows.length < 100);
   assert.ok(rows.some((r) => r.index === 5000), 'row 5000 is drawn');
   assert.equal(await render(), false, 'nothing moved: render() does nothing');
+  mkdirSync(OUTPUT, { recursive: true });
+  await tab.screenshot({ path: `${OUTPUT}tree-10k.png` });
 });
 
 test('the search narrows the rows and opens the ancestors of matches', async () => {

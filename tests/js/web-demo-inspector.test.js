@@ -8,7 +8,8 @@ import { numericFields, parseNumeric, valueAt } from '../../web-demo/lib/numeric
 import { Series } from '../../web-demo/charts/series.js';
 import { ChartLayout, LAYOUT_KEY } from '../../web-demo/charts/chart-layout.js';
 import { jsonDiff, shortValue } from '../../web-demo/inspector/json-diff.js';
-import { hexDump, hexString } from '../../web-demo/inspector/hex-dump.js';
+import { hexDump } from '../../web-demo/inspector/hex-dump.js';
+import { hexString } from '../../web-demo/lib/bytes.js';
 import { formatProperties, bytesText } from '../../web-demo/inspector/properties.js';
 import { defaultView, renderPayload, HEX_LIMIT } from '../../web-demo/inspector/payload-view.js';
 import { historyItems } from '../../web-demo/inspector/history-view.js';

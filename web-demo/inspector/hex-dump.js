@@ -2,8 +2,8 @@
 // (or `width`: 8 fits a phone).
 //   hexDump(bytes, { maxBytes = 4096, width = 16 }) -> { text, shown, total, truncated }
 //     00000000  7b 22 61 22 3a 31 7d                              |{"a":1}|
-//   hexString(bytes, { maxBytes = 64 }) -> '0a ff 10' (… when cut), for short fields.
-const hex2 = (b) => (b < 16 ? '0' : '') + b.toString(16);
+import { hex2 } from '../lib/bytes.js';
+
 const printable = (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.');
 
 export function hexDump(bytes, { maxBytes = 4096, width = 16 } = {}) {
@@ -26,11 +26,4 @@ export function hexDump(bytes, { maxBytes = 4096, width = 16 } = {}) {
     lines.push(`${offset.toString(16).padStart(8, '0')}  ${hex} |${ascii}|`);
   }
   return { text: lines.join('\n'), shown, total, truncated: shown < total };
-}
-
-export function hexString(bytes, { maxBytes = 64 } = {}) {
-  const parts = [];
-  const n = Math.min(bytes.length, maxBytes);
-  for (let i = 0; i < n; i++) parts.push(hex2(bytes[i]));
-  return parts.join(' ') + (bytes.length > n ? ' …' : '');
 }

@@ -8,7 +8,7 @@
 //     was shown (JSON falls back to text when the payload is not JSON); `note` says what
 //     was cut, or ''. hexWidth: bytes per hex line (8 for a narrow panel).
 import { hexDump } from './hex-dump.js';
-import { utf8OrNull } from './properties.js';
+import { utf8OrNull } from '../lib/bytes.js';
 
 export const TEXT_LIMIT = 100_000;      // characters shown in the JSON and Text views
 export const HEX_LIMIT = 4096;          // bytes shown in the Hex view

@@ -4,9 +4,7 @@
 //     UTF-8, else hex), message expiry, payload format, then any other property;
 //     user: the user properties, one pair per value (a name may repeat).
 //   Both are empty when there are no properties (a 3.1.1 message).
-import { hexString } from './hex-dump.js';
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+import { hexString, textOrNull } from '../lib/bytes.js';
 
 const KNOWN = [
   ['contentType', 'Content type', String],
@@ -39,15 +37,5 @@ export function formatProperties(properties) {
 export function bytesText(bytes) {
   if (typeof bytes === 'string') return bytes;
   if (!(bytes instanceof Uint8Array)) return String(bytes);
-  const text = utf8OrNull(bytes);
-  return text !== null && !/[\u0000-\u0008\u000e-\u001f\u007f]/.test(text) ? text : `hex: ${hexString(bytes)}`;
-}
-
-/** The bytes as UTF-8 text, or null when they are not valid UTF-8. */
-export function utf8OrNull(bytes) {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return null;
-  }
+  return textOrNull(bytes) ?? `hex: ${hexString(bytes)}`;
 }

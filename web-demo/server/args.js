@@ -1,5 +1,5 @@
 // The flags of `npm start` (web-demo/server/start.js), read into a config:
-//   { help } or { port, wsPort, mqttPort, host, load, devices }
+//   { help } or { port, wsPort, mqttPort, host, load, loadTopics, devices }
 // A mistake throws UsageError (js/node/cli.js's: exit status 2, one line). The port and
 // host readers are the broker command's own (BROKER_FLAGS), so both say it the same way.
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ const FLAGS = [
   ['mqtt-port', 'mqttPort', port, 'PORT', 'MQTT over TCP on this port (default 1883)'],
   ['host', 'host', host, 'HOST', 'the address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)'],
   ['load', 'load', count, 'N', 'the simulated devices add N msgs/s on demo/load/<n> (default 0)'],
+  ['load-topics', 'loadTopics', count, 'N', 'spread that load over N topics (default 100; 10000 to try the tree at its size)'],
   ['no-devices', 'noDevices', null, '', 'run no simulated devices'],
 ];
 
@@ -56,7 +57,7 @@ export function parseStartArgs(argv, env = {}) {
     throw usage(err);
   }
   if (values.help) return { help: true };
-  const config = { port: 8080, wsPort: 9001, mqttPort: 1883, host: '127.0.0.1', load: 0, devices: true };
+  const config = { port: 8080, wsPort: 9001, mqttPort: 1883, host: '127.0.0.1', load: 0, loadTopics: 100, devices: true };
   if (env.PORT !== undefined && env.PORT !== '') {
     try {
       config.port = port(env.PORT, 'port');

@@ -3,7 +3,7 @@
 // the broker's local transport).
 //
 //   const demo = await startDemo({ port: 8080, wsPort: 9001, mqttPort: 1883, host: '127.0.0.1',
-//                                  load: 0, devices: true, deviceOptions: {} });
+//                                  load: 0, loadTopics: 100, devices: true, deviceOptions: {} });
 //   (deviceOptions: more startDevices options, such as shorter timings for tests)
 //   demo.http, demo.mqtt, demo.ws     { host, port } as bound (port 0 asks for any free one)
 //   demo.deviceIds                    the simulated devices' ids ([] without devices)
@@ -33,7 +33,7 @@ export class StartError extends Error {
   name = 'StartError';
 }
 
-export async function startDemo({ port, wsPort, mqttPort, host, load = 0, devices = true, deviceOptions = {} }) {
+export async function startDemo({ port, wsPort, mqttPort, host, load = 0, loadTopics, devices = true, deviceOptions = {} }) {
   const version = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version;
   const opened = [];  // close functions, last first
   const closeOpened = async () => {
@@ -69,7 +69,7 @@ export async function startDemo({ port, wsPort, mqttPort, host, load = 0, device
 
     let running = null;
     if (devices) {
-      running = await startDevices({ connect: localConnector(broker, connectAsync), load, ...deviceOptions });
+      running = await startDevices({ connect: localConnector(broker, connectAsync), load, loadTopics, ...deviceOptions });
       opened.push(() => running.stop());
     }
     return {
