@@ -4,7 +4,7 @@
 //   node scripts/dashboard-screenshot.js [out.png]
 import { fileURLToPath } from 'node:url';
 import { startDemoServer } from '../tests/js/web-demo-server-process.js';
-import { startDashboardBrowser, connected } from '../tests/browser/web-demo-page.js';
+import { startDashboardBrowser, connected, findTopic } from '../tests/browser/web-demo-page.js';
 
 const out = process.argv[2] ?? fileURLToPath(new URL('../docs/dashboard.png', import.meta.url));
 const server = await startDemoServer();
@@ -15,12 +15,14 @@ try {
   await page.waitForTimeout(3000);
   await page.evaluate(() => {
     const { charts } = window.dashboard;
-    charts.pin('demo/power/solar/watts', '');
-    charts.pin('demo/sensors/kitchen/climate', 'temperature');
     charts.pin('demo/power/main/watts', '');
+    charts.pin('demo/sensors/kitchen/climate', 'temperature');
+    charts.pin('demo/sensors/living-room/climate', 'humidity');
   });
   await page.waitForTimeout(20000);
-  await page.locator('#tree .tree-row', { hasText: 'kitchen' }).first().click();
+  await (await findTopic(page, 'demo/sensors/kitchen/climate')).click();
+  await page.fill('#tree input', '');
+  await page.evaluate(() => { document.querySelector('#charts').scrollTop = 0; });
   await page.waitForTimeout(1500);
   await page.screenshot({ path: out });
   console.log(`saved ${out}`);

@@ -125,12 +125,16 @@ async function main() {
     requestAnimationFrame(frame);
   }
 
-  // A first look with everything open, while there are few enough topics to read.
+  // A first look with everything open but $SYS (the broker panel shows it), while there
+  // are few enough topics to read.
   let expandedOnce = false;
   const expandEarly = () => {
     if (expandedOnce || tree.topicCount === 0) return;
     expandedOnce = true;
-    if (tree.topicCount < 300) treeView.expandAll();
+    if (tree.topicCount < 300) {
+      treeView.expandAll();
+      treeView.setOpen('$SYS', false);
+    }
   };
 
   window.dashboard = { tree, sys, charts, profiles, session: null, received: () => received };

@@ -46,11 +46,10 @@ export async function connected(page, ms = 15000) {
   return page.textContent('#status .status-text');
 }
 
-/** Searches the tree for `topic` and waits for a row showing its last level. */
+/** Searches the tree for `topic` and waits for its row to show. */
 export async function findTopic(page, topic, ms = 10000) {
   await page.fill('#tree input', topic);
-  const name = topic.split('/').pop();
-  const row = page.locator('#tree .tree-row', { hasText: name }).last();
+  const row = page.locator(`#tree .tree-row:not([hidden])[data-path="${topic.replace(/["\\]/g, '\\$&')}"]`);
   await row.waitFor({ timeout: ms });
   return row;
 }

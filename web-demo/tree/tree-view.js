@@ -7,6 +7,7 @@
 //   view.select(path)    // highlights the topic, opens its ancestors and scrolls to it
 //                        // (it does not call onSelect: a click or Enter does)
 //   view.expandAll(); view.collapseAll();
+//   view.setOpen(path, open)  // opens or closes one node (nothing when there is no such node)
 //
 // A row: a triangle for nodes with children (click toggles), the name indented by depth,
 // a retained badge (R), the QoS, the own count / subtree total, the rate (msgs/s: the
@@ -338,6 +339,10 @@ export function mountTreeView(element, { tree, onSelect = () => {} }) {
       if (filter) closedInSearch.clear();
       else for (const node of parents()) expanded.add(node.path);
       expansionVersion += 1;
+    },
+    setOpen(path, open) {
+      const node = tree.get(path);
+      if (node) setOpen(node, open);
     },
     collapseAll() {
       if (filter) for (const node of parents()) closedInSearch.add(node.path);
