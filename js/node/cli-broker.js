@@ -1,0 +1,142 @@
+// `mqtt-wasm broker [flags]`: runs a broker until SIGINT or SIGTERM.
+// Flags map to createBroker options and listen options through one table, BROKER_FLAGS.
+// Bad flags and values print one line on stderr and exit with 2; errors while starting
+// (a port in use, a bad password file) print one line and exit with 1.
+import { readFile } from 'node:fs/promises';
+import { NUMBER_OPTIONS } from '../broker/options.js';
+import { UsageError, boolean, formatRows, integer, nonEmpty, port, qos, readFlags, withHint } from './cli-flags.js';
+import { waitForSignal } from './cli-signal.js';
+
+// A createBroker option's own range (js/broker/options.js), with a hint for --help.
+const ranged = (option, hint = 'N') => {
+  const [, min, max] = NUMBER_OPTIONS[option];
+  return withHint(integer(min, max), hint);
+};
+
+/**
+ * The broker command's flags: [flag, goes to, as, value reader, help].
+ * "options" go to createBroker(options), "listen" to broker.listen(listen), "files" are
+ * paths that the command reads before starting (key and cert into listen, the password
+ * file into options.authenticate, the ACL file into options.authorize*).
+ */
+export const BROKER_FLAGS = [
+  ['tcp', 'listen', 'tcp', port, 'MQTT over TCP on this port (0: any free port); the default is 1883 when no listener is given'],
+  ['ws', 'listen', 'ws', port, 'MQTT over WebSocket on this port'],
+  ['tls', 'listen', 'tls', port, 'MQTT over TLS on this port (needs --key and --cert)'],
+  ['wss', 'listen', 'wss', port, 'MQTT over secure WebSocket on this port (needs --key and --cert)'],
+  ['host', 'listen', 'host', nonEmpty('HOST'), 'the address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)'],
+  ['key', 'files', 'key', nonEmpty('FILE'), 'the TLS private key, PEM'],
+  ['cert', 'files', 'cert', nonEmpty('FILE'), 'the TLS certificate (chain), PEM'],
+  ['max-keepalive', 'options', 'maxKeepalive', ranged('maxKeepalive', 'S'), 'the longest keep alive a client may ask for, in seconds (0: no limit)'],
+  ['topic-alias-max', 'options', 'topicAliasMaximum', ranged('topicAliasMaximum'), 'topic aliases a 5.0 client may use (0: none)'],
+  ['max-packet-size', 'options', 'maxPacketSize', ranged('maxPacketSize', 'BYTES'), 'the largest packet accepted, in bytes'],
+  ['receive-max', 'options', 'receiveMaximum', ranged('receiveMaximum'), 'QoS 1 and 2 publishes a client may have in flight to the broker'],
+  ['max-qos', 'options', 'maximumQos', qos, 'the highest QoS the broker supports'],
+  ['retain-available', 'options', 'retainAvailable', boolean, 'whether retained messages are supported'],
+  ['max-inflight', 'options', 'maxInflight', ranged('maxInflight'), 'QoS 1 and 2 messages in flight to each client'],
+  ['max-queued', 'options', 'maxQueued', ranged('maxQueued'), 'messages queued for each client beyond those in flight'],
+  ['max-connections', 'options', 'maxConnections', ranged('maxConnections'), 'clients connected at once (0: no limit)'],
+  ['max-subscriptions', 'options', 'maxSubscriptions', ranged('maxSubscriptions'), 'subscriptions per client (0: no limit)'],
+  ['max-topic-levels', 'options', 'maxTopicLevels', ranged('maxTopicLevels'), 'levels in a topic name or filter'],
+  ['sys-interval', 'options', 'sysInterval', ranged('sysInterval', 'S'), 'seconds between $SYS updates (0: none)'],
+  ['max-buffered-bytes', 'options', 'maxBufferedBytes', withHint(integer(1, Number.MAX_SAFE_INTEGER), 'BYTES'),
+    'bytes waiting to be written to one client before it is disconnected as too slow (default 64 MiB, at least --max-packet-size)'],
+  ['password-file', 'files', 'passwordFile', nonEmpty('FILE'), 'a mosquitto_passwd file; clients must log in with a user in it'],
+  ['acl-file', 'files', 'aclFile', nonEmpty('FILE'), 'a Mosquitto ACL file; what it does not grant is refused'],
+];
+
+const LISTENERS = ['tcp', 'ws', 'tls', 'wss'];
+const SCHEMES = { tcp: 'mqtt', ws: 'ws', tls: 'mqtts', wss: 'wss' };
+
+export function brokerHelp() {
+  const rows = BROKER_FLAGS.map(([flag, , , read, help]) => [`--${flag} ${read.hint}`, help]);
+  rows.push(['-h, --help', 'this help']);
+  return `Usage: mqtt-wasm broker [flags]
+
+Runs a broker until SIGINT or SIGTERM, and prints the address of each listener.
+
+Flags:
+${formatRows(rows)}
+
+Exit status: 0 after SIGINT or SIGTERM; 1 when it cannot start (a port in use, a file
+it cannot read); 2 for a mistake in the flags.
+
+Example:
+  mqtt-wasm broker --tcp 1883 --ws 8080 --password-file passwd --acl-file acl
+`;
+}
+
+/**
+ * The broker command's flags, read: { help: true }, or { options, listen, files } where
+ * options is for createBroker, listen for broker.listen (without key and cert), and
+ * files holds the paths given by --key, --cert, --password-file and --acl-file.
+ * Throws UsageError for bad flags and values.
+ */
+export function parseBrokerArgs(argv) {
+  const { help, values } = readFlags(argv, BROKER_FLAGS.map(([name, , , read]) => ({ name, read })), { helpShort: 'h' });
+  if (help) return { help: true };
+
+  const result = { options: {}, listen: {}, files: {} };
+  for (const [flag, target, key, read] of BROKER_FLAGS) {
+    if (values[flag] !== undefined) result[target][key] = read(values[flag].value, values[flag].as);
+  }
+  const { listen, files } = result;
+  if (!LISTENERS.some((kind) => listen[kind] !== undefined)) listen.tcp = 1883;
+  const secure = ['tls', 'wss'].filter((kind) => listen[kind] !== undefined);
+  if (secure.length > 0) {
+    const missing = ['key', 'cert'].filter((name) => files[name] === undefined);
+    if (missing.length > 0) {
+      throw new UsageError(`--${secure.join(' and --')} need${secure.length === 1 ? 's' : ''} ${missing.map((name) => `--${name} FILE`).join(' and ')}`);
+    }
+  } else if (files.key !== undefined || files.cert !== undefined) {
+    throw new UsageError('--key and --cert are for --tls and --wss listeners');
+  }
+  return result;
+}
+
+function formatHost(host) {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+async function readPem(path, what) {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new Error(`cannot read the TLS ${what} ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, { cause: err });
+  }
+}
+
+/** Runs the broker that parseBrokerArgs described; resolves 0 after SIGINT / SIGTERM (or io.signal). */
+export async function runBroker(parsed, io) {
+  const { options, listen, files } = parsed;
+  const { createBroker } = await import('../index.js');
+  if (typeof createBroker !== 'function') {
+    throw new Error('this build of mqtt-wasm has no broker yet (js/index.js does not export createBroker)');
+  }
+  if (files.key !== undefined) listen.key = await readPem(files.key, 'key');
+  if (files.cert !== undefined) listen.cert = await readPem(files.cert, 'certificate');
+  if (files.passwordFile !== undefined) {
+    const { passwordFileAuthenticator } = await import('./password-file.js');
+    options.authenticate = await passwordFileAuthenticator(files.passwordFile);
+  }
+  if (files.aclFile !== undefined) {
+    const { aclAuthorizer } = await import('./acl-file.js');
+    Object.assign(options, await aclAuthorizer(files.aclFile));
+  }
+  const broker = await createBroker(options);
+  let addresses;
+  try {
+    addresses = await broker.listen(listen);
+  } catch (err) {
+    await broker.close().catch(() => {});
+    throw err;
+  }
+  for (const kind of LISTENERS) {
+    const address = addresses?.[kind];
+    if (address) io.stdout.write(`mqtt-wasm broker listening on ${SCHEMES[kind]}://${formatHost(address.host)}:${address.port}\n`);
+  }
+  await (io.signal ?? waitForSignal());
+  await broker.close();
+  return 0;
+}
+
