@@ -5,17 +5,12 @@
 // mqttw-client.wasm (codec and client, no broker).
 // Usage: node bench/client/bundle.js          (prints what each bundle contains)
 //
-// How ours is bundled, and why:
-// - Files named *-node.js are replaced by an empty module. They are loaded only
-//   behind `isNode` (js/environment.js), so a browser never runs them, and their
-//   node:* imports cannot be bundled for the browser anyway.
-// - openTransport() loads its transport with import(where), a variable, which no
-//   bundler follows. The entry therefore exports openWebSocket from
-//   js/transports/ws-browser.js, so that the WebSocket transport a browser needs is
-//   in the bytes counted. (A bundle a browser can run needs that import to be a
-//   literal: a point for the lead, see docs/BENCHMARKS.md.)
-// - mqttw.wasm is fetched next to the bundle at run time, so it is counted as a
-//   file of its own.
+// How ours is bundled: as an app's bundler would, with nothing special. The package's
+// "browser" field (package.json) leaves its *-node.js files out of a browser build,
+// and every module a browser runs is imported statically, so the WebSocket transport
+// is in the bytes counted. mqttw.wasm is fetched next to the bundle at run time, so it
+// is counted as a file of its own. (tests/browser/vite-app.test.js measures the same
+// with Vite 7, from the packed tarball.)
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
@@ -28,26 +23,9 @@ const CLIENT_WASM = 'js/wasm/mqttw-client.wasm';
 export const gzipSize = (bytes) => zlib.gzipSync(bytes, { level: 9 }).length;
 
 const ENTRIES = {
-  client: [
-    "export { connectAsync } from './js/index.js';",
-    "export { openWebSocket } from './js/transports/ws-browser.js';",
-  ].join('\n'),
-  clientOnly: [
-    "export { connectAsync } from './js/client/index.js';",
-    "export { openWebSocket } from './js/transports/ws-browser.js';",
-  ].join('\n'),
-  clientAndBroker: [
-    "export { connectAsync, createBroker } from './js/index.js';",
-    "export { openWebSocket } from './js/transports/ws-browser.js';",
-  ].join('\n'),
-};
-
-const nodeOnlyStub = {
-  name: 'node-only-stub',
-  setup(build) {
-    build.onResolve({ filter: /-node\.js$/ }, (args) => ({ path: args.path, namespace: 'node-only-stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'node-only-stub' }, () => ({ contents: 'export {};', loader: 'js' }));
-  },
+  client: "export { connectAsync } from './js/index.js';",
+  clientOnly: "export { connectAsync } from './js/client/index.js';",
+  clientAndBroker: "export { connectAsync, createBroker } from './js/index.js';",
 };
 
 async function bundle(esbuild, contents) {
@@ -61,7 +39,6 @@ async function bundle(esbuild, contents) {
     write: false,
     metafile: true,
     logLevel: 'silent',
-    plugins: [nodeOnlyStub],
   });
   const js = result.outputFiles[0].contents;
   const output = Object.values(result.metafile.outputs)[0];

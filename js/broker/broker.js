@@ -58,8 +58,7 @@ export class Broker {
   async listen(options) {
     this.#checkOpen();
     if (!isNode) throw new Error('broker.listen() needs Node.js; in a browser, use broker.connectLocal()');
-    const where = '../node/listen.js';
-    const { listen } = await import(/* @vite-ignore */ where);
+    const { listen } = await import('../node/listen.js');
     const listener = await listen({ onError: this.#options.onError, ...options }, (t) => this.#attach(t));
     this.#listeners.push(listener);
     return listener.addresses;

@@ -9,8 +9,9 @@
 //   flusher.afterFlush(fn);     // fn runs once what is pending now has been written
 //   flusher.flush();            // now (before a close)
 import { isNode } from '../environment.js';
+import * as browser from './flush-browser.js';
 
-const { scheduleFlush } = isNode ? await import('./flush-node.js') : await import('./flush-browser.js');
+const { scheduleFlush } = isNode ? await import('./flush-node.js') : browser;
 
 export const FLUSH_AT_ONCE = 1 << 20;
 

@@ -8,8 +8,10 @@
 // `target` is a URL (mqtt:// and tcp://, mqtts:// and tls:// in Node; ws:// and wss://
 // everywhere) or a transport already open, such as broker.connectLocal(). It resolves
 // once the connection is open and rejects with a clear Error when it cannot be.
-// Each kind lives in a file named for its environment (see environment.js).
+// Each kind lives in a file named for its environment (see environment.js): the
+// browser's WebSocket is imported statically, the Node transports by import() in Node.
 import { isNode } from '../environment.js';
+import * as browserWebSocket from './ws-browser.js';
 
 // The URL schemes openTransport() knows.
 export const NODE_ONLY = new Set(['mqtt:', 'tcp:', 'mqtts:', 'tls:']);
@@ -33,16 +35,14 @@ export async function openTransport(target, options = {}) {
     throw new TypeError(`not a broker URL: "${String(target)}" (expected mqtt://, mqtts://, ws:// or wss://)`);
   }
   if (WEBSOCKET.has(url.protocol)) {
-    const where = isNode ? './ws-node.js' : './ws-browser.js';
-    const { openWebSocket } = await import(/* @vite-ignore */ where);
+    const { openWebSocket } = isNode ? await import('./ws-node.js') : browserWebSocket;
     return openWebSocket(url, options);
   }
   if (NODE_ONLY.has(url.protocol)) {
     if (!isNode) {
       throw new Error(`${url.protocol}// needs Node.js: a browser can reach a broker only over ws:// or wss://`);
     }
-    const where = './tcp-node.js';
-    const { openSocket } = await import(/* @vite-ignore */ where);
+    const { openSocket } = await import('./tcp-node.js');
     return openSocket(url, options);
   }
   throw new TypeError(`unsupported protocol "${url.protocol}" in ${url.href} (expected mqtt://, mqtts://, ws:// or wss://)`);
