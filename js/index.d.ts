@@ -238,6 +238,8 @@ export function encode(packet: PacketInput, options?: EncodeOptions): Uint8Array
 export const MAX_PACKET_SIZE: number;
 
 export class MqttError extends Error {
+  /** `extra`'s fields are copied onto the error (as `packets` is by Decoder.push). */
+  constructor(reasonCode: number, message: string, extra?: object);
   name: 'MqttError';
   /** The MQTT 5.0 reason code for the problem (0x81 Malformed Packet, 0x82 Protocol Error, ...). */
   reasonCode: number;
@@ -678,6 +680,10 @@ export class MqttClient {
   listenerCount(event: keyof MqttClientEvents): number;
   listeners<E extends keyof MqttClientEvents>(event: E): MqttClientEvents[E][];
   eventNames(): Array<keyof MqttClientEvents>;
+  /** Node's EventEmitter names; this emitter has no listener limit. */
+  setMaxListeners(n: number): this;
+  /** Always Infinity. */
+  getMaxListeners(): number;
 
   /** With manualConnect: starts connecting. */
   connect(): this;
