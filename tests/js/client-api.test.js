@@ -325,6 +325,7 @@ test('the offline queue is bounded by maxQueued: past it a request rejects with 
   const err = await client.publish('queue/c', 'three', { qos: 1 }).catch((e) => e);
   assert.ok(err instanceof MqttError, String(err));
   assert.equal(err.reasonCode, 0x97);
+  assert.match(err.message, /2 requests are waiting already \(maxQueued\)/, 'names the option users set');
   client.connect();
   assert.equal((await first).cmd, 'puback');
   await second;

@@ -129,8 +129,9 @@ void client::state::restore(token tok, const publish_packet& p, bool released) {
 
 bool client::state::enqueue(outbound&& o) {
   if (options.max_queued != 0 && queue.size() >= options.max_queued) {
-    fail_request(o.tok, make_error(reason_code::quota_exceeded, "the queue is full (max_queued is " +
-                                                                    std::to_string(options.max_queued) + ")"));
+    fail_request(o.tok, make_error(reason_code::quota_exceeded, "the queue is full: " +
+                                                                    std::to_string(options.max_queued) +
+                                                                    " requests are waiting already (maxQueued)"));
     return false;
   }
   if (o.kind != request_kind::publish) ++queued_other;
