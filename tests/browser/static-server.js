@@ -1,13 +1,13 @@
-// A tiny static file server for browser tests: serves the repository root on
-// 127.0.0.1 with the MIME types a module page and wasm streaming need.
+// A tiny static file server for browser tests: serves a folder (the repository root by
+// default) on 127.0.0.1 with the MIME types a module page and wasm streaming need.
 // It is not web-demo/server/static-files.js on purpose: the dashboard's embedded-mode
 // test opens the page from a server that is not ours, as a user's static host would be.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 const types = {
   '.html': 'text/html; charset=utf-8',
@@ -22,8 +22,12 @@ const types = {
 // ./node_modules/mqtt-wasm/, gets this repository there.
 const PACKAGE_PREFIX = '/node_modules/mqtt-wasm/';
 
-/** Starts the server; resolves to { url, close() }. `pages` maps paths to HTML. */
-export async function startStaticServer(pages = {}) {
+/**
+ * Starts the server; resolves to { url, close() }. `pages` maps paths to HTML; `root` is
+ * the folder served (the repository by default; a built app's dist/ for the Vite test).
+ */
+export async function startStaticServer(pages = {}, { root = REPO } = {}) {
+  root = root.endsWith(sep) ? root : root + sep;
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (pages[path] !== undefined) {
@@ -32,7 +36,7 @@ export async function startStaticServer(pages = {}) {
       return;
     }
     const asked = path.endsWith('/') ? `${path}index.html` : path;
-    const local = asked.startsWith(PACKAGE_PREFIX) ? asked.slice(PACKAGE_PREFIX.length - 1) : asked;
+    const local = root === REPO && asked.startsWith(PACKAGE_PREFIX) ? asked.slice(PACKAGE_PREFIX.length - 1) : asked;
     const file = normalize(join(root, local));
     if (!file.startsWith(root)) {
       res.writeHead(403).end();

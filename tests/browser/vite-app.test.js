@@ -13,13 +13,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { launchChromium } from './chromium.js';
+import { startStaticServer } from './static-server.js';
 import { startMosquitto, noMosquitto, freePorts } from '../js/client-peers.js';
 import { spawnPeer } from '../js/broker-peers.js';
 import { packTarball, temporaryFolder } from '../js/package-tarball.js';
@@ -38,34 +37,6 @@ const EMPTY_STAND_IN = /__vite-browser-external/;
 
 const gzipSize = (bytes) => zlib.gzipSync(bytes, { level: 9 }).length;
 const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css',
-};
-
-// Serves the files under root on 127.0.0.1, as any static host would; resolves { url, close() }.
-async function serveFolder(root) {
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(root)) return res.writeHead(403).end();
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
 
 // `vite build` of the app at root; resolves { dist, output, files } (files: dist's paths).
 async function viteBuild(root) {
@@ -108,9 +79,9 @@ async function runApp(chromium, url, wsUrl) {
   }
 }
 
-// runApp over a build's dist/, served by serveFolder.
+// runApp over a build's dist/, served by startStaticServer.
 async function runBuiltApp(chromium, build, wsUrl) {
-  const server = await serveFolder(build.dist);
+  const server = await startStaticServer({}, { root: build.dist });
   try {
     return await runApp(chromium, server.url, wsUrl);
   } finally {

@@ -8,8 +8,12 @@
 //      declared, and nothing more (tsc over a file built from what the runtime has).
 //   3. The option names ClientOptions and BrokerOptions declare are the ones
 //      connect() and createBroker() accept.
+//   4. docs/API.md names each of those exports, members and options, the client's
+//      events, and every flag
+//      the CLI's --help lists, so the reference cannot fall behind the code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -186,4 +190,33 @@ test('ClientOptions and BrokerOptions declare the options connect() and createBr
     });
     await broker?.close();
   }
+});
+
+// Does docs/API.md name it, in code (`name`, `client.name(...)`, `--name`)?
+function documented(doc, name) {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  return new RegExp(`\`[^\`\\n]*(?<![\\w-])${escaped}(?![\\w-])[^\`\\n]*\``).test(doc);
+}
+
+test('docs/API.md names every export, member, option and command-line flag', async () => {
+  const doc = readFileSync(join(repo, 'docs/API.md'), 'utf8');
+  const { esm, cjs, members, nodeMembers } = await runtimeNames();
+  const dts = readFileSync(join(repo, 'js/index.d.ts'), 'utf8');
+  const wanted = [];
+  for (const [entry, names] of [...Object.entries(esm), ...Object.entries(cjs)]) {
+    for (const name of names) if (name !== 'default') wanted.push([`${entry} exports`, name]);
+  }
+  for (const [object, names] of [...Object.entries(members), ...Object.entries(nodeMembers)]) {
+    for (const name of names) wanted.push([`${object} has`, name]);
+  }
+  for (const name of declaredFields(dts, 'ClientOptions')) wanted.push(['connect() takes', name]);
+  for (const name of declaredFields(dts, 'BrokerOptions')) wanted.push(['createBroker() takes', name]);
+  const client = readFileSync(join(repo, 'js/client/client.js'), 'utf8');
+  for (const [, event] of client.matchAll(/#emit\('(\w+)'/g)) wanted.push(['the client emits', event]);
+  for (const command of ['broker', 'pub', 'sub']) {
+    const help = execFileSync(process.execPath, [join(repo, 'bin/mqtt-wasm.js'), command, '--help'], { encoding: 'utf8' });
+    for (const [flag] of help.matchAll(/(?<![\w-])--?[a-zA-Z][\w-]*/g)) wanted.push([`mqtt-wasm ${command} --help lists`, flag]);
+  }
+  const missing = [...new Set(wanted.filter(([, name]) => !documented(doc, name)).map(([what, name]) => `${what} ${name}`))];
+  assert.deepEqual(missing, [], 'each of these has no mention in docs/API.md');
 });
