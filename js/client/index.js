@@ -1,6 +1,6 @@
 // mqtt-wasm/client: the client (and the codec it is built on) without the broker. It
-// loads the client's wasm module (js/wasm/mqttw-client.wasm), about half the bytes of
-// the whole package's, so a browser app that only connects to a broker downloads
+// loads the client's wasm module (js/wasm/mqttw-client.wasm), 61.5 kB gzipped against
+// the whole package's 102.2 kB, so a browser app that only connects to a broker downloads
 // that one. The names are those of 'mqtt-wasm', less createBroker.
 import '../wasm/client-module.js';
 

@@ -23,7 +23,8 @@ let page;  // one tab for both tests: the second reloads it (localStorage is the
 
 before(async () => {
   if (noMosquitto) return;
-  mosquitto = await startMosquitto({ config: ['sys_interval 1'] });
+  // persistence: the retained messages survive the restart of the second test.
+  mosquitto = await startMosquitto({ persistence: true, config: ['sys_interval 1'] });
   server = await startStaticServer();
   demo = await startDashboardBrowser();
 });
@@ -92,11 +93,18 @@ test('native: the saved profile connects again after a reload, and 3.1.1 works',
     'editing replaced the profile');
   await demo.screenshot(page, 'native-v311-1280x800');
 
-  // Mosquitto gone: the page says it lost the connection, then that it is back.
+  // Mosquitto gone: the page says it lost the connection, then that it is back, and it
+  // subscribes once: the retained message comes again once, not once per SUBSCRIBE.
+  const retainedCount = () => page.evaluate(() => window.dashboard.tree.get('native/from-pub/kitchen')?.count ?? 0);
+  await page.waitForFunction(() => window.dashboard.tree.get('native/from-pub/kitchen')?.count >= 1, null, { timeout: 10000 });
+  const before = await retainedCount();
   await mosquitto.kill();
   await page.locator('#notice', { hasText: /offline|lost|refused|closed/i }).waitFor({ timeout: 10000 });
   await mosquitto.start();
   await page.waitForSelector('#status[data-state="connected"]', { timeout: 20000 });
   assert.equal(await page.isVisible('#notice'), false, 'the banner goes once connected again');
+  await page.waitForFunction((n) => window.dashboard.tree.get('native/from-pub/kitchen')?.count > n, before, { timeout: 10000 });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.equal(await retainedCount(), before + 1, 'one SUBSCRIBE after the reconnect');
   assert.deepEqual(page.errors.filter((e) => !/WebSocket/.test(e)), []);
 });

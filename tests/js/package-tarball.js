@@ -10,7 +10,7 @@
 //              nested npm at this checkout.
 //
 // `npm pack` runs the package's prepack script, which rebuilds the wasm when it is stale
-// (scripts/bootstrap wasm), so the tarball never holds an old build. Test processes that
+// (scripts/bootstrap modules), so the tarball never holds an old build. Test processes that
 // pack at the same time take turns (a lock folder in os.tmpdir()), so that two builds
 // never write the same files at once.
 import { execFile } from 'node:child_process';

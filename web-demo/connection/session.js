@@ -29,6 +29,9 @@ export function openSession(profile, { onMessage, onEvent, clientId, devices = {
     protocolVersion,
     clientId: clientId ?? `dashboard-${Math.random().toString(16).slice(2, 10)}`,
     clean: true,
+    // The 'connect' handler subscribes on every connection; the client's own resubscribe
+    // would send the same SUBSCRIBE a second time.
+    resubscribe: false,
     keepalive: 30,
     reconnectPeriod: 1000,
     maxReconnectPeriod: 10000,
@@ -59,13 +62,14 @@ export function openSession(profile, { onMessage, onEvent, clientId, devices = {
       say('connected', `connected to ${describe(profile)} (MQTT ${protocolVersion === 5 ? '5.0' : '3.1.1'}` +
         `${connack.sessionPresent ? ', session resumed' : ''})`);
       try {
-        const granted = await c.subscribe(FILTERS, protocolVersion === 5 ? { qos: 2, rap: true } : { qos: 2 });
-        const refused = granted.filter((g) => g.qos >= 0x80);
-        for (const g of refused) {
-          say('error', `the broker refused the subscription to ${g.topic}: ${reasonCodeName(g.qos)} (0x${g.qos.toString(16)})`);
-        }
+        await c.subscribe(FILTERS, protocolVersion === 5 ? { qos: 2, rap: true } : { qos: 2 });
       } catch (error) {
-        say('error', `subscribe failed: ${error.message}`, error);
+        // A refusal rejects with every filter's result in error.granted.
+        const refused = (error.granted ?? []).filter((g) => g.qos >= 0x80);
+        const text = refused.length
+          ? `the broker refused the subscription to ${refused.map((g) => `${g.topic}: ${reasonCodeName(g.qos)} (0x${g.qos.toString(16).padStart(2, '0')})`).join('; ')}`
+          : `subscribe failed: ${error.message}`;
+        say('error', text, error);
       }
     });
     c.on('message', (topic, payload, packet) => {
@@ -91,9 +95,15 @@ export function openSession(profile, { onMessage, onEvent, clientId, devices = {
     async close() {
       closed = true;
       await ready;
-      await client?.end(true).catch(() => {});
-      await embedded?.devices?.stop().catch(() => {});
-      await embedded?.broker.close().catch(() => {});
+      const steps = [['the client', () => client?.end(true)], ['the devices', () => embedded?.devices?.stop()],
+        ['the embedded broker', () => embedded?.broker.close()]];
+      for (const [what, step] of steps) {
+        try {
+          await step();
+        } catch (error) {
+          say('error', `closing ${what} failed: ${error.message}`, error);
+        }
+      }
       say('closed', `disconnected from ${describe(profile)}`);
     },
   };

@@ -8,7 +8,7 @@
 //     was shown (JSON falls back to text when the payload is not JSON); `note` says what
 //     was cut, or ''. hexWidth: bytes per hex line (8 for a narrow panel).
 import { hexDump } from './hex-dump.js';
-import { utf8OrNull } from '../lib/bytes.js';
+import { textOrNull } from '../lib/bytes.js';
 
 export const TEXT_LIMIT = 100_000;      // characters shown in the JSON and Text views
 export const HEX_LIMIT = 4096;          // bytes shown in the Hex view
@@ -48,8 +48,7 @@ export function defaultView(payload) {
   if (!payload.length) return 'text';
   const json = parseJson(payload);
   if (json.ok && json.value !== null && typeof json.value === 'object') return 'json';
-  const text = utf8OrNull(payload);
-  return text !== null && !/[\u0000-\u0008\u000e-\u001f\u007f]/.test(text) ? 'text' : 'hex';
+  return textOrNull(payload) !== null ? 'text' : 'hex';
 }
 
 export function renderPayload(payload, view, { hexWidth = 16 } = {}) {

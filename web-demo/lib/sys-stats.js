@@ -3,7 +3,7 @@
 //
 //   const sys = new SysStats()
 //   sys.add(record)          each message; anything outside $SYS/broker/ is ignored
-//   sys.snapshot(now) -> { seen, version, uptime (s), clients, clientsTotal, received,
+//   sys.snapshot() -> { seen, version, uptime (s), clients, clientsTotal, received,
 //       sent, receivedRate, sentRate (msgs/s, from the last two samples of the
 //       counters), subscriptions, retained, bytesReceived, bytesSent, dropped, updatedAt }
 //   Fields the broker has not published are undefined.

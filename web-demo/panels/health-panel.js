@@ -2,7 +2,7 @@
 // the dashboard's own (messages per second into the page, topics seen).
 //
 //   const health = mountHealthPanel(element, { sys, local })
-//   sys: a SysStats; local(): { rate, topics, messages } from the app
+//   sys: a SysStats; local(): { rate, topics } from the app (msgs/s into the page, topics seen)
 //   health.render()   at most once a second does any work
 import { formatCount, formatDuration, formatBytes } from '../lib/format.js';
 
@@ -40,7 +40,7 @@ export function mountHealthPanel(element, { sys, local }) {
     render(now = Date.now()) {
       if (now - lastRender < 1000) return;
       lastRender = now;
-      const s = sys.snapshot(now);
+      const s = sys.snapshot();
       empty.hidden = s.seen;
       version.textContent = s.version ?? '';
       for (const [key, , show] of CELLS) cells[key].textContent = show(s);
