@@ -1,4 +1,8 @@
-// The reason codes of MQTT 5.0 (section 2.4), by value.
+// The reason codes of MQTT 5.0 (section 2.4), by value, and a code as messages say it:
+//   reasonCodeName(0x86)                            'Bad User Name or Password'
+//   describeReasonCode(0x86)                        'Bad User Name or Password (0x86)'
+//   describeReasonCode(0x86, 'CONNACK reason code') 'Bad User Name or Password (CONNACK reason code 0x86)'
+// (describeReasonCode is for this package's own messages: the entries do not export it.)
 export const REASON_CODES = Object.freeze({
   0x00: 'Success',
   0x01: 'Granted QoS 1',
@@ -47,4 +51,13 @@ export const REASON_CODES = Object.freeze({
 
 export function reasonCodeName(code) {
   return REASON_CODES[code] ?? 'Unknown reason code';
+}
+
+/**
+ * A reason code in words: its name, then in parentheses the code in two hex digits,
+ * after `label` when one is given ('reason code' gives "Not authorized (reason code 0x87)").
+ */
+export function describeReasonCode(code, label) {
+  const hex = `0x${code.toString(16).padStart(2, '0')}`;
+  return `${reasonCodeName(code)} (${label ? `${label} ${hex}` : hex})`;
 }

@@ -11,9 +11,9 @@
 // Two runs: the embedded broker (broker, devices and dashboard all in the page) and the
 // npm start broker (devices and broker in Node, the page on WebSocket).
 //   node bench/web-demo/run.js   MODES=embedded,server LOAD=5000 LOAD_TOPICS=10000 DURATION=300
-import { spawn } from 'node:child_process';
 import { launchChromium } from '../../tests/browser/chromium.js';
 import { startStaticServer } from '../../tests/browser/static-server.js';
+import { startDemoServer } from '../../tests/js/web-demo-server-process.js';
 import { machine } from '../harness.js';
 
 const LOAD = Number(process.env.LOAD ?? 5000);
@@ -43,19 +43,10 @@ const probes = () => {
   }, 100);
 };
 
+// The npm start server (web-demo/server/start.js) on free ports, as the tests start it.
 async function startServer() {
-  const child = spawn(process.execPath, ['web-demo/server/start.js', '--port', '0', '--ws-port', '0', '--mqtt-port', '0',
-    '--load', String(LOAD), '--load-topics', String(LOAD_TOPICS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /(http:\/\/[^\s]+\/web-demo\/)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the npm start server exited with ${code}:\n${out}`)));
-  });
-  return { url, close: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGINT'); }) };
+  const server = await startDemoServer(['--load', String(LOAD), '--load-topics', String(LOAD_TOPICS)]);
+  return { url: server.pageUrl, close: () => server.stop('SIGINT') };
 }
 
 async function measure(mode, browser) {

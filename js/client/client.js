@@ -28,7 +28,7 @@ import { PacketTap } from './packet-tap.js';
 import { messagePayload } from './payload.js';
 import { ackCode, disconnectPacket, publishPacket, splitArguments, subscribePacket, unsubscribePacket } from './requests.js';
 import { StoreLink } from './store-link.js';
-import { closeError, lostBeforeConnackError, refusalError, requestError, subscribeRefusedError, timeoutError, transportError } from './failures.js';
+import { closeError, lostBeforeConnackError, publishRefusedError, refusalError, requestError, subscribeRefusedError, timeoutError, transportError } from './failures.js';
 
 // end() waits this long at most for in-flight messages to complete.
 const END_WAIT_MS = 10000;
@@ -379,7 +379,7 @@ export class MqttClient extends Emitter {
       if (p.qos === 0) {
         if (p.resolve) (this.#written ?? this.#newWritten()).then(p.resolve);
       } else if (code >= 0x80) {
-        rejectRequest(p, requestError(code, `publish refused by the server: ${packet?.properties?.reasonString ?? `reason code 0x${code.toString(16)}`}`));
+        rejectRequest(p, publishRefusedError(code, packet));
       } else {
         p.resolve?.(packet);
       }

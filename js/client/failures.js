@@ -3,7 +3,7 @@
 // `code` is the same number, or the socket's error code (ECONNREFUSED ...) as MQTT.js
 // users check it, and `cause` is the transport's own error.
 import { MqttError } from '../errors.js';
-import { reasonCodeName } from '../reason-codes.js';
+import { describeReasonCode, reasonCodeName } from '../reason-codes.js';
 
 const UNSPECIFIED = 0x80;
 const SERVER_UNAVAILABLE = 0x88;
@@ -23,9 +23,8 @@ export function refusalError(connack, code, version) {
     return new MqttError(reasonCode, `connection refused: ${text} (CONNACK return code ${code})`,
       { code: reasonCode, returnCode: code, packet: connack });
   }
-  const reason = connack?.properties?.reasonString;
-  return new MqttError(code, `connection refused: ${reasonCodeName(code)} (CONNACK reason code 0x${code.toString(16)})` +
-    (reason ? `: ${reason}` : ''), { code, packet: connack });
+  return new MqttError(code, `connection refused: ${describeReasonCode(code, 'CONNACK reason code')}${saying(connack)}`,
+    { code, packet: connack });
 }
 
 export function timeoutError(ms) {
@@ -58,6 +57,19 @@ export function requestError(code, text) {
 // filter, a refusal's code in place of its QoS) and the SUBACK.
 export function subscribeRefusedError(refused, granted, packet) {
   const c = refused.qos;
-  return new MqttError(c, `subscribe refused by the server for "${refused.topic}": ${packet?.properties?.reasonString ?? reasonCodeName(c)}` +
-    ` (reason code 0x${c.toString(16)})`, { code: c, granted, packet });
+  return new MqttError(c, `subscribe refused by the server for "${refused.topic}": ${describeReasonCode(c, 'reason code')}${saying(packet)}`,
+    { code: c, granted, packet });
+}
+
+// A 5.0 PUBACK or PUBREC refused a publish (0x80 and up). The error carries the packet,
+// whose properties.reasonString is the server's own words, if it sent any.
+export function publishRefusedError(code, packet) {
+  return new MqttError(code, `publish refused by the server: ${describeReasonCode(code, 'reason code')}${saying(packet)}`,
+    { code, packet });
+}
+
+// ": <the packet's reason string>", or nothing when it has none.
+function saying(packet) {
+  const reason = packet?.properties?.reasonString;
+  return reason ? `: ${reason}` : '';
 }

@@ -2,10 +2,10 @@
 // Flags map to createBroker options and listen options through one table, BROKER_FLAGS.
 // Bad flags and values print one line on stderr and exit with 2; errors while starting
 // (a port in use, a bad password file) print one line and exit with 1.
-import { readFile } from 'node:fs/promises';
 import { NUMBER_OPTIONS } from '../broker/options.js';
-import { UsageError, boolean, formatRows, integer, nonEmpty, port, qos, readFlags, withHint } from './cli-flags.js';
+import { UsageError, boolean, formatRows, integer, nonEmpty, port, qos, readFileForCommand, readFlags, withHint } from './cli-flags.js';
 import { waitForSignal } from './cli-signal.js';
+import { hostForUrl } from './url-host.js';
 
 // A createBroker option's own range (js/broker/options.js), with a hint for --help.
 const ranged = (option, hint = 'N') => {
@@ -94,27 +94,12 @@ export function parseBrokerArgs(argv) {
   return result;
 }
 
-function formatHost(host) {
-  return host.includes(':') ? `[${host}]` : host;
-}
-
-async function readPem(path, what) {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new Error(`cannot read the TLS ${what} ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, { cause: err });
-  }
-}
-
 /** Runs the broker that parseBrokerArgs described; resolves 0 after SIGINT / SIGTERM (or io.signal). */
 export async function runBroker(parsed, io) {
   const { options, listen, files } = parsed;
   const { createBroker } = await import('../index.js');
-  if (typeof createBroker !== 'function') {
-    throw new Error('this build of mqtt-wasm has no broker yet (js/index.js does not export createBroker)');
-  }
-  if (files.key !== undefined) listen.key = await readPem(files.key, 'key');
-  if (files.cert !== undefined) listen.cert = await readPem(files.cert, 'certificate');
+  if (files.key !== undefined) listen.key = await readFileForCommand(files.key, 'TLS key');
+  if (files.cert !== undefined) listen.cert = await readFileForCommand(files.cert, 'TLS certificate');
   if (files.passwordFile !== undefined) {
     const { passwordFileAuthenticator } = await import('./password-file.js');
     options.authenticate = await passwordFileAuthenticator(files.passwordFile);
@@ -133,7 +118,7 @@ export async function runBroker(parsed, io) {
   }
   for (const kind of LISTENERS) {
     const address = addresses?.[kind];
-    if (address) io.stdout.write(`mqtt-wasm broker listening on ${SCHEMES[kind]}://${formatHost(address.host)}:${address.port}\n`);
+    if (address) io.stdout.write(`mqtt-wasm broker listening on ${SCHEMES[kind]}://${hostForUrl(address.host)}:${address.port}\n`);
   }
   await (io.signal ?? waitForSignal());
   await broker.close();

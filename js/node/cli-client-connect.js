@@ -1,9 +1,8 @@
 // pub and sub connect through here: the client from the connection flags
 // (cli-client-flags.js), every failure said in one line (a CommandError, exit status 1),
 // and -d's log of the packets on stderr.
-import { readFile } from 'node:fs/promises';
-import { CommandError } from './cli-flags.js';
-import { reasonCodeName } from '../reason-codes.js';
+import { CommandError, readFileForCommand } from './cli-flags.js';
+import { describeReasonCode } from '../reason-codes.js';
 
 // The socket's own words for the common failures.
 const SOCKET_ERRORS = {
@@ -15,14 +14,6 @@ const SOCKET_ERRORS = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
 };
-
-async function readPem(path, what) {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new CommandError(`cannot read the ${what} ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-  }
-}
 
 // The URL as messages show it (the credentials are never in it: see readClientFlags).
 const shownUrl = (url) => url.href.replace(/\/$/, '');
@@ -50,11 +41,10 @@ export function connectionErrorLine(err, url) {
  * string when it sent one.
  */
 export function requestErrorLine(what, err) {
-  const message = String(err?.message ?? err).split('\n')[0];
-  if (typeof err?.reasonCode !== 'number') return `${what}: ${message}`;
-  const said = /refused by the server: (.*)$/.exec(message)?.[1];
-  const reason = said && !/^reason code 0x/.test(said) ? `: ${said}` : '';
-  return `${what}: ${reasonCodeName(err.reasonCode)} (reason code 0x${err.reasonCode.toString(16).padStart(2, '0')})${reason}`;
+  if (typeof err?.reasonCode !== 'number') return `${what}: ${String(err?.message ?? err).split('\n')[0]}`;
+  // A refusal by the server carries its PUBACK / PUBREC, and so the server's own words.
+  const said = err.packet?.properties?.reasonString;
+  return `${what}: ${describeReasonCode(err.reasonCode, 'reason code')}${said ? `: ${said}` : ''}`;
 }
 
 // -d: a packet in a line, its payload as a byte count and its password hidden.
@@ -84,9 +74,9 @@ function describePacket(packet) {
 export async function connectFromFlags(connection, { stderr, extra = {}, onError = () => {} }) {
   const { url, options, files, debug } = connection;
   const o = { ...options, ...extra };
-  if (files.cafile !== undefined) o.ca = await readPem(files.cafile, 'CA file');
-  if (files.cert !== undefined) o.cert = await readPem(files.cert, 'certificate');
-  if (files.key !== undefined) o.key = await readPem(files.key, 'key');
+  if (files.cafile !== undefined) o.ca = await readFileForCommand(files.cafile, 'CA file');
+  if (files.cert !== undefined) o.cert = await readFileForCommand(files.cert, 'certificate');
+  if (files.key !== undefined) o.key = await readFileForCommand(files.key, 'key');
   const { connect } = await import('../index.js');
   let client;
   try {
@@ -131,7 +121,9 @@ export function lossTracker(client, url) {
   client.on('disconnect', (packet) => {
     const code = packet?.reasonCode ?? 0;
     const said = packet?.properties?.reasonString;
-    last = `the broker sent DISCONNECT: ${code === 0 ? 'Normal disconnection' : reasonCodeName(code)} (reason code 0x${code.toString(16).padStart(2, '0')})${said ? `: ${said}` : ''}`;
+    // 0x00 is "Success" in the table; a DISCONNECT's spec name for it is this.
+    const how = code === 0 ? 'Normal disconnection (reason code 0x00)' : describeReasonCode(code, 'reason code');
+    last = `the broker sent DISCONNECT: ${how}${said ? `: ${said}` : ''}`;
   });
   client.on('connect', () => { last = null; });
   return {

@@ -6,6 +6,7 @@
 //   --url URL                  mqtt://, mqtts://, ws://, wss:// (also tcp://, tls://)
 //   -V 5|311 -u -P -i -k       protocolVersion, username, password, clientId, keepalive
 import { UsageError, flagSpelling, integer, nonEmpty, port, readFlags, text, valueOf, withHint } from './cli-flags.js';
+import { hostForUrl } from './url-host.js';
 
 const SCHEMES = ['mqtt:', 'tcp:', 'mqtts:', 'tls:', 'ws:', 'wss:'];
 const SECURE = new Set(['mqtts:', 'tls:', 'wss:']);
@@ -88,8 +89,7 @@ export function readClientFlags(values) {
     if (tls && !SECURE.has(url.protocol)) throw new UsageError(`--cafile, --cert and --key are for mqtts:// and wss://, not ${url.protocol}//`);
   } else {
     const host = given.host ?? 'localhost';
-    const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-    url = new URL(`${tls ? 'mqtts' : 'mqtt'}://${bracketed}:${given.port ?? (tls ? 8883 : 1883)}`);
+    url = new URL(`${tls ? 'mqtts' : 'mqtt'}://${hostForUrl(host)}:${given.port ?? (tls ? 8883 : 1883)}`);
   }
   if (given.username !== undefined) options.username = given.username;
   if (given.pw !== undefined) {

@@ -1,11 +1,12 @@
 // What every mqtt-wasm command shares (broker, pub, sub): the exit statuses and the two
 // errors that carry them, one flag parser over node:util's parseArgs, the value
-// readers, and the help layout.
+// readers, the help layout, and the reading of a file a flag names.
 //
 //   const values = readFlags(argv, [{ name: 'port', short: 'p', read: port }, ...]);
 //   values.port  // { value: '1883', as: '-p' }   (as: the spelling the user typed)
 //
 // A mistake throws UsageError: one line, exit status 2.
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
 /** The exit statuses of every command. */
@@ -25,10 +26,10 @@ export class UsageError extends Error {
   }
 }
 
-/** A failure while running (the broker said no, a file is missing): one line, status 1 or exitCode. */
+/** A failure while running (the broker said no, a file is missing): one line, status 1 or exitCode; options as Error's ({ cause }). */
 export class CommandError extends Error {
-  constructor(message, exitCode = EXIT.failed) {
-    super(message);
+  constructor(message, exitCode = EXIT.failed, options) {
+    super(message, options);
     this.name = 'CommandError';
     this.exitCode = exitCode;
   }
@@ -166,4 +167,19 @@ export function formatRows(rows) {
 /** The left column of a flag: "-p, --port PORT". */
 export function flagSpelling({ name, short, read }) {
   return `${short ? `-${short}, ` : ''}--${name}${read ? ` ${read.hint}` : ''}`;
+}
+
+// Why a file cannot be read, in words; the system's message for the rarer cases.
+const UNREADABLE = { ENOENT: 'no such file', EISDIR: 'it is a folder', EACCES: 'permission denied' };
+
+/**
+ * The bytes of a file a flag names (a key, a certificate, a message). A file that cannot
+ * be read throws a CommandError: "cannot read the <what> <path>: no such file".
+ */
+export async function readFileForCommand(path, what) {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new CommandError(`cannot read the ${what} ${path}: ${UNREADABLE[err.code] ?? err.message}`, EXIT.failed, { cause: err });
+  }
 }

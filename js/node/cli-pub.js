@@ -3,10 +3,9 @@
 //
 //   mqtt-wasm pub -t sensors/1 -m 21.5 -q 1 -r
 //   tail -f log | mqtt-wasm pub -t logs -l --url ws://broker:8080/mqtt
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { checkTopicName } from '../client/requests.js';
-import { CommandError, UsageError, flagSpelling, formatRows, nonEmpty, qos, text, valueOf } from './cli-flags.js';
+import { CommandError, UsageError, flagSpelling, formatRows, nonEmpty, qos, readFileForCommand, text, valueOf } from './cli-flags.js';
 import { EXIT_HELP, clientFlagRows, readClientCommandFlags, readClientFlags } from './cli-client-flags.js';
 import { connectFromFlags, lossTracker, requestErrorLine } from './cli-client-connect.js';
 
@@ -89,22 +88,13 @@ async function readAll(stream) {
   return Buffer.concat(chunks);
 }
 
-async function readMessageFile(path) {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    const why = { ENOENT: 'no such file', EISDIR: 'it is a folder', EACCES: 'permission denied' }[err.code] ?? err.message;
-    throw new CommandError(`cannot read the message file ${path}: ${why}`);
-  }
-}
-
 /** Runs what parsePubArgs described. Resolves 0; rejects with a CommandError. */
 export async function runPub(parsed, io) {
   const { connection, topic, source } = parsed;
   const options = { qos: parsed.qos, retain: parsed.retain };
   let payload;
   if (source.kind === 'message') payload = source.payload;
-  else if (source.kind === 'file') payload = await readMessageFile(source.path);
+  else if (source.kind === 'file') payload = await readFileForCommand(source.path, 'message file');
   else if (source.kind === 'stdin') payload = await readAll(io.stdin);
 
   let ending = false;

@@ -6,11 +6,9 @@
 // statuses (cli-flags.js EXIT): 0 done, 1 a failure while running, 2 a mistake on the
 // command line, 27 sub -W's time ran out.
 import { CommandError, EXIT, UsageError } from './cli-flags.js';
-import { BROKER_FLAGS, brokerHelp, parseBrokerArgs, runBroker } from './cli-broker.js';
+import { brokerHelp, parseBrokerArgs, runBroker } from './cli-broker.js';
 import { parsePubArgs, pubHelp, runPub } from './cli-pub.js';
 import { parseSubArgs, runSub, subHelp } from './cli-sub.js';
-
-export { BROKER_FLAGS, UsageError, brokerHelp, parseBrokerArgs };
 
 const COMMANDS = {
   broker: { parse: parseBrokerArgs, help: brokerHelp, run: runBroker },

@@ -157,14 +157,33 @@ function bind(server, kind, port, host) {
   });
 }
 
+// A failed listen's common causes in words; the ones in HOST_ERRORS are the host's fault
+// (another host fixes them, not another port).
+const LISTEN_ERRORS = {
+  EADDRINUSE: (port, host) => `port ${port} on ${host} is already in use`,
+  EACCES: (port, host) => `no permission to listen on port ${port} on ${host}`,
+  EADDRNOTAVAIL: (port, host) => `address ${host} is not available on this machine`,
+  ENOTFOUND: (port, host) => `host ${host} could not be resolved`,
+  EAI_AGAIN: (port, host) => `host ${host} could not be resolved`,
+};
+export const HOST_ERRORS = new Set(['EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * A failed server.listen({ port, host }) in words, for any server (web-demo's HTTP one
+ * too): "port 1883 on 127.0.0.1 is already in use". `where`, if given, goes in
+ * parentheses, with the port when the words do not name it:
+ *   describeListenError(err, 1883, '::2', 'tcp listener')
+ *     -> "address ::2 is not available on this machine (tcp listener, port 1883)"
+ * A cause not in the table: "cannot listen on port 1883 on ::2 (tcp listener): <err.message>".
+ */
+export function describeListenError(err, port, host, where) {
+  const known = LISTEN_ERRORS[err.code];
+  const context = where === undefined ? '' : ` (${where}${HOST_ERRORS.has(err.code) ? `, port ${port}` : ''})`;
+  return known ? `${known(port, host)}${context}` : `cannot listen on port ${port} on ${host}${context}: ${err.message}`;
+}
+
 function listenError(err, kind, port, host) {
-  let message;
-  if (err.code === 'EADDRINUSE') message = `port ${port} on ${host} is already in use (${kind} listener)`;
-  else if (err.code === 'EACCES') message = `no permission to listen on port ${port} on ${host} (${kind} listener)`;
-  else if (err.code === 'EADDRNOTAVAIL') message = `address ${host} is not available on this machine (${kind} listener, port ${port})`;
-  else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') message = `host ${host} could not be resolved (${kind} listener, port ${port})`;
-  else message = `cannot listen on port ${port} on ${host} (${kind} listener): ${err.message}`;
-  const error = new Error(message, { cause: err });
+  const error = new Error(describeListenError(err, port, host, `${kind} listener`), { cause: err });
   error.code = err.code;
   error.kind = kind;
   error.port = port;

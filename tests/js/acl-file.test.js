@@ -11,6 +11,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { spawn, execFileSync } from 'node:child_process';
+import { spawnPeer } from './broker-peers.js';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -277,17 +278,8 @@ function credentials(name, port) {
   return ['-h', '127.0.0.1', '-p', String(port), '-i', id, ...(username ? ['-u', username, '-P', password(username)] : [])];
 }
 
-function run(command, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// Runs a mosquitto client to its end: { code, stdout, stderr }.
+const run = (command, args) => spawnPeer(command, args).result();
 
 test('against mosquitto 2.0: the table agrees with what the broker delivers', { skip: noMosquitto, timeout: 60_000 }, async () => {
   const port = await freePort();
@@ -329,21 +321,8 @@ test('against mosquitto 2.0: the table agrees with what the broker delivers', { 
 
     // Writes: an observer that may read everything; each client publishes its cases (one
     // client at a time per id, or mosquitto would take the session over).
-    const observer = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-i', 'observer', '-u', 'admin', '-P', password('admin'), '-t', '#', '-t', '$SYS/#', '-v', '-d'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let observed = '';
-    const observerSeen = (pattern) => new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`observer did not see ${pattern}; saw:\n${observed}`)), 10_000);
-      const look = () => {
-        if (pattern.test(observed)) {
-          clearTimeout(timer);
-          observer.stdout.off('data', look);
-          resolve();
-        }
-      };
-      observer.stdout.on('data', look);
-      look();
-    });
-    observer.stdout.on('data', (chunk) => { observed += chunk; });
+    const observer = spawnPeer('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-i', 'observer', '-u', 'admin', '-P', password('admin'), '-t', '#', '-t', '$SYS/#', '-v', '-d'], { timeoutMs: 60_000 });
+    const observerSeen = (pattern) => observer.waitFor(pattern, `the observer to see ${pattern}`, 10_000);
     try {
       await observerSeen(/Subscribed \(mid/);
       const byClient = {};
@@ -360,7 +339,7 @@ test('against mosquitto 2.0: the table agrees with what the broker delivers', { 
     } finally {
       observer.kill();
     }
-    const delivered = new Set([...observed.matchAll(/^(\S+) w(\d+)$/gm)].map((match) => Number(match[2])));
+    const delivered = new Set([...observer.stdout.matchAll(/^(\S+) w(\d+)$/gm)].map((match) => Number(match[2])));
     WRITES.forEach(([name, topic, allowed], i) => {
       assert.equal(delivered.has(i), allowed, `mosquitto: ${name} publishing ${topic}`);
     });

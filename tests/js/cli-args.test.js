@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseBrokerArgs, brokerHelp, BROKER_FLAGS, UsageError, main } from '../../js/node/cli.js';
+import { main } from '../../js/node/cli.js';
+import { parseBrokerArgs, brokerHelp, BROKER_FLAGS } from '../../js/node/cli-broker.js';
+import { UsageError } from '../../js/node/cli-flags.js';
 
 const BIN = fileURLToPath(new URL('../../bin/mqtt-wasm.js', import.meta.url));
 const cli = (...args) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 20_000 });

@@ -10,13 +10,12 @@
 // Every child is stopped by PID.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts, noMosquitto, startMosquitto, startOurBroker } from './client-peers.js';
-import { until } from './broker-peers.js';
+import { spawnPeer, until } from './broker-peers.js';
 import { certificate } from './test-certificate.js';
 import { createBroker } from '../../js/index.js';
 
@@ -30,48 +29,20 @@ const noClients = noMosquitto
   || (!existsSync(MOSQUITTO_PUB) || !existsSync(MOSQUITTO_SUB) ? 'mosquitto_pub / mosquitto_sub are not installed (Debian package mosquitto-clients)' : false)
   || (!existsSync(STDBUF) ? `${STDBUF} is missing (Debian package coreutils)` : false);
 
-const children = new Set();
-process.once('exit', () => { for (const child of children) child.kill('SIGKILL'); });
+const peers = new Set();
+process.once('exit', () => { for (const peer of peers) peer.kill('SIGKILL'); });
 
 /**
- * Starts `command args`; stdin gets `input` (then EOF) or stays open with `keepStdin`.
- * Returns { pid, stdout (Buffer so far), stderr, done: Promise of { code, signal, stdout, stderr },
- * waitFor(re, what), kill(signal) }. Killed by PID after timeoutMs.
+ * Starts `command args` (spawnPeer's peer, stdout a Buffer); stdin gets `input` (then
+ * EOF), or stays open. Adds done: Promise of { code, signal, stdout, stderr }, and
+ * waits 8 s by default in waitFor(re, what). Killed by PID after timeoutMs.
  */
 function start(command, args, { input, timeoutMs = 10_000 } = {}) {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  children.add(child);
-  const out = [];
-  let stderr = '';
-  child.stdout.on('data', (d) => out.push(d));
-  child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
-  child.stdin.on('error', () => {});
-  if (input !== undefined) child.stdin.end(input);
-  const timer = setTimeout(() => { stderr += `\n[killed after ${timeoutMs} ms]`; child.kill('SIGKILL'); }, timeoutMs);
-  const done = new Promise((resolve) => {
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, signal, stdout: Buffer.concat(out), stderr });
-    });
-  });
-  let ended = false;
-  done.then(() => { ended = true; });
-  return {
-    pid: child.pid,
-    get stdout() { return Buffer.concat(out); },
-    get stderr() { return stderr; },
-    done,
-    async waitFor(re, what, ms = 8000) {
-      await until(() => re.test(Buffer.concat(out).toString() + stderr) || ended, what, ms);
-      if (!re.test(Buffer.concat(out).toString() + stderr)) {
-        throw new Error(`${command} ended before ${what}:\n${Buffer.concat(out)}\n${stderr}`);
-      }
-    },
-    kill(signal = 'SIGTERM') {
-      if (!ended) process.kill(child.pid, signal);
-    },
-  };
+  const peer = spawnPeer(command, args, { input, keepStdin: true, binary: true, timeoutMs });
+  peers.add(peer);
+  peer.exited.then(() => peers.delete(peer));
+  const waitFor = peer.waitFor;
+  return Object.assign(peer, { done: peer.result(), waitFor: (re, what, ms = 8000) => waitFor(re, what, ms) });
 }
 
 const cli = (args, options) => start(process.execPath, [BIN, ...args], options);

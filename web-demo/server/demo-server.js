@@ -20,6 +20,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBroker, connectAsync } from '../../js/index.js';
+import { HOST_ERRORS, describeListenError } from '../../js/node/listen.js';
+import { hostForUrl } from '../../js/node/url-host.js';
 import { startDevices, localConnector } from '../devices/simulated-devices.js';
 import { staticFiles } from './static-files.js';
 
@@ -36,9 +38,12 @@ export class StartError extends Error {
 export async function startDemo({ port, wsPort, mqttPort, host, load = 0, loadTopics, devices = true, deviceOptions = {} }) {
   const version = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version;
   const opened = [];  // close functions, last first
+  // Closes everything, even past a failure; resolves the errors (none: []).
   const closeOpened = async () => {
-    for (const close of opened.reverse()) await close().catch(() => {});
+    const errors = [];
+    for (const close of opened.reverse()) await close().catch((err) => errors.push(err));
     opened.length = 0;
+    return errors;
   };
   try {
     const broker = await createBroker({ sysInterval: SYS_INTERVAL_S });
@@ -78,10 +83,15 @@ export async function startDemo({ port, wsPort, mqttPort, host, load = 0, loadTo
       ws,
       version,
       deviceIds: running?.devices ?? [],
-      close: closeOpened,
+      // Resolves once all is closed; rejects with an AggregateError of what failed to.
+      async close() {
+        const errors = await closeOpened();
+        if (errors.length) throw new AggregateError(errors, errors.map((e) => e.message).join('; '));
+      },
     };
   } catch (err) {
-    await closeOpened();
+    const alsoFailed = await closeOpened();
+    if (alsoFailed.length) err.message += ` (and closing what had started failed: ${alsoFailed.map((e) => e.message).join('; ')})`;
     throw err;
   }
 }
@@ -95,7 +105,7 @@ function pageHost(req, host) {
       return new URL(`http://${given}`).hostname;
     } catch { /* fall through */ }
   }
-  return host.includes(':') ? `[${host}]` : host;
+  return hostForUrl(host);
 }
 
 function listenHttp(handle, port, host) {
@@ -115,15 +125,9 @@ function listenHttp(handle, port, host) {
   });
 }
 
+// The listen error's words (js/node/listen.js's, as the broker command says them), what
+// the port was for, and the flag that changes it.
 function listenError(err, port, host, what, flag) {
-  let text;
-  if (err.code === 'EADDRINUSE') text = `port ${port} on ${host} is already in use`;
-  else if (err.code === 'EACCES') text = `no permission to listen on port ${port} on ${host}`;
-  else if (err.code === 'EADDRNOTAVAIL') text = `address ${host} is not available on this machine`;
-  else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') text = `host ${host} could not be resolved`;
-  else text = `cannot listen on port ${port} on ${host}: ${String(err.message).split('\n')[0].replace(/^.*?: /, '')}`;
-  const hint = err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN'
-    ? 'choose another with --host'
-    : `choose another with ${flag} (0: any free port)`;
-  return new StartError(`${text} (${what}); ${hint}`, { cause: err });
+  const hint = HOST_ERRORS.has(err.code) ? 'choose another with --host' : `choose another with ${flag} (0: any free port)`;
+  return new StartError(`${describeListenError(err.cause ?? err, port, host)} (${what}); ${hint}`, { cause: err });
 }

@@ -10,6 +10,8 @@
 // use: one line on stderr naming the port, what it is for and the flag to change it),
 // 2 for a bad flag.
 import { parseStartArgs, help, UsageError } from './args.js';
+import { waitForSignal } from '../../js/node/cli-signal.js';
+import { hostForUrl } from '../../js/node/url-host.js';
 
 const NAME = 'mqtt-wasm dashboard';
 // After a signal, give up waiting for a clean close after this long.
@@ -31,7 +33,8 @@ async function main(argv) {
 
   // Imported here so that --help and bad flags answer without loading the wasm module.
   const { startDemo } = await import('./demo-server.js');
-  const signal = waitForSignal();
+  // A second Ctrl-C while closing ends the process at once.
+  const signal = waitForSignal({ exitOnSecond: 130 });
   let demo;
   try {
     demo = await startDemo(config);
@@ -45,21 +48,25 @@ async function main(argv) {
   process.stdout.write(`${NAME}: ${name}, stopping\n`);
   let timer;
   const late = new Promise((resolve) => { timer = setTimeout(resolve, CLOSE_DEADLINE_MS, 'late'); });
-  const how = await Promise.race([demo.close().then(() => 'closed'), late]);
+  const closing = demo.close().then(() => 'closed', (err) => err);
+  const how = await Promise.race([closing, late]);
   clearTimeout(timer);
+  if (how instanceof Error) {
+    process.stderr.write(`${NAME}: stopped, but closing failed: ${how.message}\n`);
+    return 1;
+  }
   process.stdout.write(how === 'closed' ? `${NAME}: stopped\n` : `${NAME}: stopped (some connections did not close in time)\n`);
   return 0;
 }
 
 function banner(demo, { host, load }) {
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const at = (h) => (h.includes(':') ? `[${h}]` : h);
   const lines = [
     '',
     `${NAME} ${demo.version}`,
-    `  open this page   http://${at(shown)}:${demo.http.port}/web-demo/`,
-    `  MQTT over TCP    mqtt://${at(shown)}:${demo.mqtt.port}`,
-    `  MQTT over WS     ws://${at(shown)}:${demo.ws.port}`,
+    `  open this page   http://${hostForUrl(shown)}:${demo.http.port}/web-demo/`,
+    `  MQTT over TCP    mqtt://${hostForUrl(shown)}:${demo.mqtt.port}`,
+    `  MQTT over WS     ws://${hostForUrl(shown)}:${demo.ws.port}`,
     demo.deviceIds.length > 0
       ? `  devices          ${demo.deviceIds.length} simulated clients publishing on demo/#${load > 0 ? ` (+${load} msgs/s on demo/load/#)` : ''}`
       : '  devices          none (--no-devices)',
@@ -67,19 +74,6 @@ function banner(demo, { host, load }) {
   if (shown !== host) lines.push(`  listening on every interface (${host})`);
   lines.push('Ctrl-C stops it.', '');
   return `${lines.join('\n')}\n`;
-}
-
-// The first SIGINT or SIGTERM; a second one while closing ends the process at once.
-function waitForSignal() {
-  return new Promise((resolve) => {
-    const names = ['SIGINT', 'SIGTERM'];
-    const first = (name) => {
-      for (const n of names) process.off(n, first);
-      for (const n of names) process.once(n, () => process.exit(130));
-      resolve(name);
-    };
-    for (const n of names) process.on(n, first);
-  });
 }
 
 main(process.argv.slice(2)).then(
