@@ -4,47 +4,23 @@
 // broker) and with ?url= a Mosquitto WebSocket listener.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
-import { startStaticServer } from './static-server.js';
-import { launchChromium } from './chromium.js';
+import { openPage, waitForLog } from './package-page.js';
 import { startMosquitto, noMosquitto } from '../js/client-peers.js';
+import { exampleFiles } from '../js/example-files.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const examplesDir = new URL('../../examples/', import.meta.url);
+const pages = (await exampleFiles()).filter((url) => url.pathname.endsWith('.html'));
 
-async function findPages(dir) {
-  const found = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const url = new URL(entry.name + (entry.isDirectory() ? '/' : ''), dir);
-    if (entry.isDirectory()) found.push(...await findPages(url));
-    else if (entry.name.endsWith('.html')) found.push(url);
-  }
-  return found.sort((a, b) => a.href.localeCompare(b.href));
-}
-
-const pages = await findPages(examplesDir);
-
-// Opens `path` (served from the repository) and waits for #log to read `expected`.
+// Opens `path` (the repository's file) and waits for #log to read `expected`.
 async function checkPage(path, expected) {
-  const server = await startStaticServer();
-  const chromium = await launchChromium();
+  const page = await openPage(path);
   try {
-    const tab = await chromium.browser.newPage();
-    const errors = [];
-    tab.on('pageerror', (err) => errors.push(err.message));
-    await tab.goto(`${server.url}${path}`);
-    const want = expected.join('\n');
-    await tab.waitForFunction((text) => document.querySelector('#log')?.textContent.trimEnd() === text, want,
-      { timeout: 20000 }).catch(async () => {
-      const got = await tab.evaluate(() => document.querySelector('#log')?.textContent);
-      assert.fail(`the page's log is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}; errors: ${errors.join('; ') || 'none'}`);
-    });
-    assert.deepEqual(errors, []);
+    await waitForLog(page, expected, 20000);
   } finally {
-    await chromium.close();
-    await server.close();
+    await page.close();
   }
 }
 

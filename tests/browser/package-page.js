@@ -5,7 +5,11 @@
 //     and beforeLoad can listen to the tab before the page loads.
 //   openPackagePage(path, html, options)  the same once the page has set window.ready
 //     (which it does once its modules are in).
+//   waitForLog({ tab, errors }, expected, ms)  waits until the page's #log reads the
+//     expected lines, and fails saying what it reads instead; no page errors either.
+// With `html` undefined, the page at `path` is the repository's own file.
 import { startStaticServer } from './static-server.js';
+import assert from 'node:assert/strict';
 import { launchChromium } from './chromium.js';
 
 export async function openPage(path, html, { beforeLoad = () => {} } = {}) {
@@ -39,4 +43,14 @@ export async function openPackagePage(path, html, options) {
     await opened.close();
     throw err;
   }
+}
+
+export async function waitForLog({ tab, errors }, expected, ms = 15000) {
+  const want = expected.join('\n');
+  await tab.waitForFunction((text) => document.querySelector('#log')?.textContent.trimEnd() === text, want,
+    { timeout: ms }).catch(async () => {
+    const got = await tab.evaluate(() => document.querySelector('#log')?.textContent);
+    assert.fail(`the page's log is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}; errors: ${errors.join('; ') || 'none'}`);
+  });
+  assert.deepEqual(errors, []);
 }

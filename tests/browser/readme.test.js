@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { openPage } from './package-page.js';
+import { openPage, waitForLog } from './package-page.js';
 
 const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
 const blocks = [...readme.matchAll(/```html\n([\s\S]*?)```/g)].map((m) => m[1]);
@@ -18,17 +18,11 @@ blocks.forEach((html, index) => {
     const expected = [...html.matchAll(/<!-- → (.*) -->/g)].map((m) => m[1]);
     assert.ok(expected.length > 0, 'the example shows its output with <!-- → ... --> lines');
     const path = `/readme-example-${index + 1}.html`;
-    const { tab, errors, close } = await openPage(path, html);
+    const page = await openPage(path, html);
     try {
-      const want = expected.join('\n');
-      await tab.waitForFunction((text) => document.querySelector('#log')?.textContent.trimEnd() === text, want,
-        { timeout: 15000 }).catch(async () => {
-        const got = await tab.evaluate(() => document.querySelector('#log')?.textContent);
-        assert.fail(`the page's log is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}; errors: ${errors.join('; ') || 'none'}`);
-      });
-      assert.deepEqual(errors, []);
+      await waitForLog(page, expected);
     } finally {
-      await close();
+      await page.close();
     }
   });
 });

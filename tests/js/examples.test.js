@@ -5,33 +5,23 @@
 // client-to-mosquitto.mjs runs a second time against a real Mosquitto.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
 import { startMosquitto, noMosquitto } from './client-peers.js';
+import { EXAMPLES, exampleFiles } from './example-files.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const examplesDir = new URL('../../examples/', import.meta.url);
-
-async function findFiles(dir) {
-  const found = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const url = new URL(entry.name + (entry.isDirectory() ? '/' : ''), dir);
-    if (entry.isDirectory()) found.push(...await findFiles(url));
-    else found.push(url);
-  }
-  return found.sort((a, b) => a.href.localeCompare(b.href));
-}
 
 // The lines a script says it prints: `// → text` comments, in order.
 function expectedLines(source) {
   return [...source.matchAll(/^\s*\/\/ → (.*)$/gm)].map((m) => m[1]);
 }
 
-const files = await findFiles(examplesDir);
+const files = await exampleFiles();
 const scripts = files.filter((url) => /\.(mjs|cjs|js)$/.test(url.pathname));
 const pages = files.filter((url) => url.pathname.endsWith('.html'));
 
@@ -62,7 +52,7 @@ for (const url of pages) {
   test(`${name}`, { skip: 'a page for the browser: tests/browser/examples.test.js loads it in Chromium' }, () => {});
 }
 
-const againstMosquitto = new URL('client-to-mosquitto.mjs', examplesDir);
+const againstMosquitto = new URL('client-to-mosquitto.mjs', EXAMPLES);
 test('examples/client-to-mosquitto.mjs prints the same against Mosquitto', {
   skip: scripts.some((url) => url.href === againstMosquitto.href) ? noMosquitto : 'examples/client-to-mosquitto.mjs is missing',
 }, async () => {

@@ -13,7 +13,10 @@
 // The dashboard subscribes to '#' and '$SYS/#' (a '#' filter does not match '$' topics
 // [MQTT-4.7.2-1]) at QoS 2, so each message shows the QoS it was published with; in 5.0
 // with Retain As Published, so a live retained message keeps its retain flag.
-import { connect, createBroker, connectAsync, reasonCodeName } from 'mqtt-wasm';
+import { connect, createBroker, connectAsync } from 'mqtt-wasm';
+// The package's own wording of a reason code (not a public export; the same module
+// the import map's 'mqtt-wasm' loads).
+import { describeReasonCode } from '../../js/reason-codes.js';
 import { startDevices, localConnector } from '../devices/simulated-devices.js';
 
 const FILTERS = ['#', '$SYS/#'];
@@ -67,7 +70,7 @@ export function openSession(profile, { onMessage, onEvent, clientId, devices = {
         // A refusal rejects with every filter's result in error.granted.
         const refused = (error.granted ?? []).filter((g) => g.qos >= 0x80);
         const text = refused.length
-          ? `the broker refused the subscription to ${refused.map((g) => `${g.topic}: ${reasonCodeName(g.qos)} (0x${g.qos.toString(16).padStart(2, '0')})`).join('; ')}`
+          ? `the broker refused the subscription to ${refused.map((g) => `${g.topic}: ${describeReasonCode(g.qos)}`).join('; ')}`
           : `subscribe failed: ${error.message}`;
         say('error', text, error);
       }
@@ -79,7 +82,7 @@ export function openSession(profile, { onMessage, onEvent, clientId, devices = {
     c.on('offline', () => say('offline', `offline: the connection to ${describe(profile)} is lost; retrying`));
     c.on('disconnect', (packet) => {
       const code = packet.reasonCode ?? 0;
-      say('error', `the broker disconnected us: ${reasonCodeName(code)} (0x${code.toString(16).padStart(2, '0')})` +
+      say('error', `the broker disconnected us: ${describeReasonCode(code)}` +
         `${packet.properties?.reasonString ? `: ${packet.properties.reasonString}` : ''}`);
     });
     c.on('error', (error) => say('error', errorText(error), error));

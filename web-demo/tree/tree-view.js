@@ -185,10 +185,14 @@ export function mountTreeView(element, { tree, onSelect = () => {} }) {
     if (handled) event.preventDefault();
   }
 
+  // What a drawing shows: render() does nothing while it has not moved.
+  function drawState() {
+    return `${tree.version}\u0000${tree.structureVersion}\u0000${expansionVersion}\u0000${filter}\u0000${scrollTop}\u0000${viewHeight}`;
+  }
+
   function render() {
     if (!viewHeight) viewHeight = scroller.clientHeight;
-    const key = `${tree.version}\u0000${tree.structureVersion}\u0000${expansionVersion}\u0000${filter}\u0000${scrollTop}\u0000${viewHeight}\u0000${revealPath}`;
-    if (key === drawnKey) return false;
+    if (revealPath === null && drawState() === drawnKey) return false;
     const list = currentRows();
     spacer.style.height = `${list.length * ROW_HEIGHT}px`;
     const maxTop = Math.max(0, list.length * ROW_HEIGHT - viewHeight);
@@ -216,7 +220,7 @@ export function mountTreeView(element, { tree, onSelect = () => {} }) {
     setText(summary, filter
       ? `${formatCount(list.length)} shown`
       : `${formatCount(tree.topicCount)} topic${tree.topicCount === 1 ? '' : 's'}`);
-    drawnKey = `${tree.version}\u0000${tree.structureVersion}\u0000${expansionVersion}\u0000${filter}\u0000${scrollTop}\u0000${viewHeight}\u0000null`;
+    drawnKey = drawState();  // after reveal() and the clamp, which may move scrollTop
     return true;
   }
 
