@@ -19,9 +19,11 @@ const PAYLOAD = Buffer.alloc(16, 0x42);
 
 // Each library's connectAsync, and what to do with its socket once connected.
 const LIBRARIES = {
-  async ours() {
-    const { connectAsync } = await import('../../js/index.js');
-    if (typeof connectAsync !== 'function') throw new Error('js/index.js does not export connectAsync yet');
+  // entry: 'package' ('mqtt-wasm', the whole module) or 'client' ('mqtt-wasm/client').
+  async ours(entry) {
+    const file = entry === 'client' ? '../../js/client/index.js' : '../../js/index.js';
+    const { connectAsync } = await import(file);
+    if (typeof connectAsync !== 'function') throw new Error(`${file} does not export connectAsync yet`);
     return { connectAsync, afterConnect() {} }; // our TCP transport sets noDelay itself
   },
   async mqttjs() {
@@ -35,8 +37,8 @@ let library = null;
 let client = null;
 let round = null;
 
-async function connect({ port, which, clientId }) {
-  library ??= await LIBRARIES[which]();
+async function connect({ port, which, entry, clientId }) {
+  library ??= await LIBRARIES[which](entry);
   client = await library.connectAsync(`mqtt://127.0.0.1:${port}`, {
     clientId, clean: true, keepalive: 60, reconnectPeriod: 0, protocolVersion: 4,
   });

@@ -6,6 +6,9 @@
 // Usage: node bench/client/run.js      ROUNDS=5 (default 3)
 //   WINDOW=100        publishes outstanding at a time (default 100)
 //   ONLY=qos0         one scenario only (qos0 or qos1), e.g. for a profile
+//   ENTRY=client      ours through 'mqtt-wasm/client' (js/client/index.js, mqttw-client.wasm,
+//                     the module a browser app downloads) instead of 'mqtt-wasm' (js/index.js,
+//                     mqttw.wasm, the default)
 //   SELF_CHECK=1      MQTT.js on both sides: checks the harness (ratios ≈ 1)
 //   PROFILE=ours      the ours publisher runs with --cpu-prof (PROFILE=mqttjs for the peer);
 //                     the .cpuprofile lands in PROFILE_DIR (default /tmp/bench-client-prof)
@@ -23,13 +26,19 @@ const PROFILE_DIR = process.env.PROFILE_DIR ?? '/tmp/bench-client-prof';
 const WINDOW = Number(process.env.WINDOW ?? 100);
 
 const ONLY = process.env.ONLY ?? '';
+const ENTRIES = { package: 'mqtt-wasm', client: 'mqtt-wasm/client' };
+const ENTRY = process.env.ENTRY ?? 'package';
+if (!ENTRIES[ENTRY]) {
+  console.error(`ENTRY must be one of ${Object.keys(ENTRIES).join(', ')}, not "${ENTRY}"`);
+  process.exit(2);
+}
 const SCENARIOS = [
   { key: 'qos0', title: 'QoS 0', qos: 0, count: 200_000, topic: 'bench/client/q0', warm: 20_000 },
   { key: 'qos1', title: 'QoS 1', qos: 1, count: 50_000, topic: 'bench/client/q1', warm: 5_000 },
 ].filter((s) => !ONLY || s.key === ONLY);
 
 const SIDES = [
-  { key: 'ours', name: SELF_CHECK ? `MQTT.js ${mqttjsVersion} (as "ours", SELF_CHECK)` : 'mqtt-wasm', which: SELF_CHECK ? 'mqttjs' : 'ours' },
+  { key: 'ours', name: SELF_CHECK ? `MQTT.js ${mqttjsVersion} (as "ours", SELF_CHECK)` : ENTRIES[ENTRY], which: SELF_CHECK ? 'mqttjs' : 'ours' },
   { key: 'peer', name: `MQTT.js ${mqttjsVersion}`, which: 'mqttjs' },
 ];
 
@@ -65,7 +74,7 @@ async function round(side, scenario, count, env) {
   const { qos, topic } = scenario;
   await sub.call('connect', { port: mosquitto.port, count: 1, filter: topic, qos });
   try {
-    await side.proc.call('connect', { port: mosquitto.port, which: side.which, clientId: `bench-${side.key}-${process.pid}-${serial++}` });
+    await side.proc.call('connect', { port: mosquitto.port, which: side.which, entry: ENTRY, clientId: `bench-${side.key}-${process.pid}-${serial++}` });
     await sub.call('arm', { total: count });
     const broker0 = cpuSeconds(mosquitto.pid);
     const sent = await side.proc.call('run', { topic, qos, count, window: WINDOW });
@@ -229,7 +238,7 @@ async function main() {
     }
     const bundles = await measureBundles();
     console.log('\n## Client: mqtt-wasm against MQTT.js, publishing to Mosquitto on 127.0.0.1\n');
-    console.log(`- Command: \`node bench/client/run.js\`${ROUNDS === 3 ? '' : ` with ROUNDS=${ROUNDS}`}${SELF_CHECK ? ' with SELF_CHECK=1' : ''} (also the last step of \`npm run bench\`)`);
+    console.log(`- Command: \`node bench/client/run.js\`${ROUNDS === 3 ? '' : ` with ROUNDS=${ROUNDS}`}${SELF_CHECK ? ' with SELF_CHECK=1' : ''}${ENTRY === 'package' ? '' : ` with ENTRY=${ENTRY}`} (also the last step of \`npm run bench\`)`);
     console.log(`- Date: ${new Date().toISOString().slice(0, 10)}`);
     console.log(`- Machine: ${machine()}`);
     console.log(`- Mosquitto ${mosquittoVersion()} (bench/broker/peers.js config: in memory, max_queued_messages 1000000, set_tcp_nodelay true); MQTT.js ${mqttjsVersion}`);
