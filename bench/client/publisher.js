@@ -19,9 +19,8 @@ const PAYLOAD = Buffer.alloc(16, 0x42);
 
 // Each library's connectAsync, and what to do with its socket once connected.
 const LIBRARIES = {
-  // entry: 'package' ('mqtt-wasm', the whole module) or 'client' ('mqtt-wasm/client').
-  async ours(entry) {
-    const file = entry === 'client' ? '../../js/client/index.js' : '../../js/index.js';
+  // file: the entry to import (run.js's ENTRIES), relative to this file.
+  async ours(file) {
     const { connectAsync } = await import(file);
     if (typeof connectAsync !== 'function') throw new Error(`${file} does not export connectAsync yet`);
     return { connectAsync, afterConnect() {} }; // our TCP transport sets noDelay itself

@@ -26,7 +26,11 @@ const PROFILE_DIR = process.env.PROFILE_DIR ?? '/tmp/bench-client-prof';
 const WINDOW = Number(process.env.WINDOW ?? 100);
 
 const ONLY = process.env.ONLY ?? '';
-const ENTRIES = { package: 'mqtt-wasm', client: 'mqtt-wasm/client' };
+// Our entries: the name shown, and the file publisher.js imports (relative to it).
+const ENTRIES = {
+  package: { name: 'mqtt-wasm', file: '../../js/index.js' },
+  client: { name: 'mqtt-wasm/client', file: '../../js/client/index.js' },
+};
 const ENTRY = process.env.ENTRY ?? 'package';
 if (!ENTRIES[ENTRY]) {
   console.error(`ENTRY must be one of ${Object.keys(ENTRIES).join(', ')}, not "${ENTRY}"`);
@@ -38,7 +42,7 @@ const SCENARIOS = [
 ].filter((s) => !ONLY || s.key === ONLY);
 
 const SIDES = [
-  { key: 'ours', name: SELF_CHECK ? `MQTT.js ${mqttjsVersion} (as "ours", SELF_CHECK)` : ENTRIES[ENTRY], which: SELF_CHECK ? 'mqttjs' : 'ours' },
+  { key: 'ours', name: SELF_CHECK ? `MQTT.js ${mqttjsVersion} (as "ours", SELF_CHECK)` : ENTRIES[ENTRY].name, which: SELF_CHECK ? 'mqttjs' : 'ours' },
   { key: 'peer', name: `MQTT.js ${mqttjsVersion}`, which: 'mqttjs' },
 ];
 
@@ -74,7 +78,7 @@ async function round(side, scenario, count, env) {
   const { qos, topic } = scenario;
   await sub.call('connect', { port: mosquitto.port, count: 1, filter: topic, qos });
   try {
-    await side.proc.call('connect', { port: mosquitto.port, which: side.which, entry: ENTRY, clientId: `bench-${side.key}-${process.pid}-${serial++}` });
+    await side.proc.call('connect', { port: mosquitto.port, which: side.which, entry: ENTRIES[ENTRY].file, clientId: `bench-${side.key}-${process.pid}-${serial++}` });
     await sub.call('arm', { total: count });
     const broker0 = cpuSeconds(mosquitto.pid);
     const sent = await side.proc.call('run', { topic, qos, count, window: WINDOW });

@@ -21,7 +21,7 @@ import { launchChromium } from './chromium.js';
 import { startStaticServer } from './static-server.js';
 import { startMosquitto, noMosquitto, freePorts } from '../js/client-peers.js';
 import { spawnPeer } from '../js/broker-peers.js';
-import { packTarball, temporaryFolder } from '../js/package-tarball.js';
+import { installTarball, temporaryFolder } from '../js/package-tarball.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -89,6 +89,17 @@ async function runBuiltApp(chromium, build, wsUrl) {
   }
 }
 
+// What a built app's page fetched: one wasm, at `wasmPath`, served as application/wasm;
+// every request answered 200 and none for a Node module's stand-in; no page error.
+function assertCleanLoad(fetched, errors, wasmPath) {
+  const wasm = fetched.filter((f) => f.path.endsWith('.wasm'));
+  assert.deepEqual(wasm.map((f) => [f.status, f.type]), [[200, 'application/wasm']], JSON.stringify(fetched));
+  assert.match(wasm[0].path, wasmPath);
+  assert.deepEqual(fetched.filter((f) => f.status !== 200 || EMPTY_STAND_IN.test(f.path)), [],
+    'every request succeeded, and none was for a Node module');
+  assert.deepEqual(errors, []);
+}
+
 // The gzipped bytes of the JS and wasm files the page fetched.
 function download(build, fetched) {
   const files = [...new Set(fetched.map((f) => f.path))].filter((p) => /\.(js|wasm)$/.test(p)).sort();
@@ -112,12 +123,9 @@ const downloads = {};
 
 before(async () => {
   if (skip) return;
-  const tarball = await packTarball();
   app = temporaryFolder('mqtt-wasm-vite-app-');
   cpSync(FIXTURE, app, { recursive: true });
-  const npm = (args) => run('npm', args, { cwd: app, timeout: 300000, maxBuffer: 16 << 20 });
-  await npm(['init', '-y']);
-  await npm(['install', '--no-audit', '--no-fund', '--prefer-offline', tarball.path]);
+  await installTarball(app);
   whole = await viteBuild(app);
   clientOnly = await viteBuild(join(app, 'client-only'));
   mosquitto = await startMosquitto();
@@ -157,24 +165,14 @@ test('the Vite app runs a broker in the page and a client on it, and a client of
     embedded: ['vite/embedded', 1, 'hello from embedded', 'Uint8Array'],
     native: ['vite/native', 1, 'hello from native', 'Uint8Array'],
   });
-  const wasm = fetched.filter((f) => f.path.endsWith('.wasm'));
-  assert.deepEqual(wasm.map((f) => [f.status, f.type]), [[200, 'application/wasm']], JSON.stringify(fetched));
-  assert.match(wasm[0].path, /\/mqttw-[\w-]+\.wasm$/);
-  assert.deepEqual(fetched.filter((f) => f.status !== 200 || EMPTY_STAND_IN.test(f.path)), [],
-    'every request succeeded, and none was for a Node module');
-  assert.deepEqual(errors, []);
+  assertCleanLoad(fetched, errors, /\/mqttw-[\w-]+\.wasm$/);
   downloads.whole = download(whole, fetched);
 });
 
 test('the client-only Vite app (mqtt-wasm/client) fetches mqttw-client.wasm, no broker, and round-trips with Mosquitto', { skip, timeout: 60000 }, async () => {
   const { result, fetched, errors } = await runBuiltApp(chromium, clientOnly, mosquitto.wsUrl);
   assert.deepEqual(result, { native: ['vite/client-only', 1, 'hello from client-only', 'Uint8Array'] });
-  const wasm = fetched.filter((f) => f.path.endsWith('.wasm'));
-  assert.deepEqual(wasm.map((f) => [f.status, f.type]), [[200, 'application/wasm']], JSON.stringify(fetched));
-  assert.match(wasm[0].path, /\/mqttw-client-[\w-]+\.wasm$/);
-  assert.deepEqual(fetched.filter((f) => f.status !== 200 || EMPTY_STAND_IN.test(f.path)), [],
-    'every request succeeded, and none was for a Node module');
-  assert.deepEqual(errors, []);
+  assertCleanLoad(fetched, errors, /\/mqttw-client-[\w-]+\.wasm$/);
   downloads.clientOnly = download(clientOnly, fetched);
 });
 

@@ -15,12 +15,11 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
-import { packTarball, temporaryFolder, userEnv, REPO } from './package-tarball.js';
+import { installTarball, packTarball, temporaryFolder, userEnv, NPM_TIMEOUT_MS, REPO } from './package-tarball.js';
 import { spawnPeer } from './broker-peers.js';
 import { typeCheck } from '../types/type-check.js';
 
 const run = promisify(execFile);
-const NPM_TIMEOUT_MS = 5 * 60 * 1000;
 
 let tarball;
 let project;  // the user's folder, with mqtt-wasm installed
@@ -30,9 +29,7 @@ before(async () => {
   tarball = await packTarball();
   const packedAt = Date.now();
   project = realpathSync(temporaryFolder('mqtt-wasm-user-'));
-  const npm = (args) => run('npm', args, { cwd: project, env: userEnv(), timeout: NPM_TIMEOUT_MS, maxBuffer: 16 << 20 });
-  await npm(['init', '-y']);
-  await npm(['install', tarball.path, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error']);
+  await installTarball(project);
   console.log(`# npm pack ${packedAt - started} ms, npm init + install ${Date.now() - packedAt} ms`);
 }, { timeout: NPM_TIMEOUT_MS * 2 });
 

@@ -4,6 +4,9 @@
 //     path   the .tgz, in a temporary folder outside the repo (removed when the process exits)
 //     size   its size in bytes
 //     files  the paths inside the package, sorted ('package.json', 'js/index.js', ...)
+//   await installTarball(folder)  in that folder (outside the repo), as a user would:
+//              `npm init -y && npm install <tarball>` (the registry gives `ws`, through
+//              npm's cache)
 //   userEnv()  process.env less npm's npm_* variables and the node_modules/.bin folders
 //              npm puts on PATH, for running npm or a user's script as from a shell:
 //              under `npm test`, npm_config_local_prefix and friends would point a
@@ -43,6 +46,15 @@ export function userEnv() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
   env.PATH = (env.PATH ?? '').split(delimiter).filter((dir) => !/node_modules[\\/]\.bin|node-gyp-bin/.test(dir)).join(delimiter);
   return env;
+}
+
+export const NPM_TIMEOUT_MS = 5 * 60 * 1000;
+
+export async function installTarball(folder) {
+  const tarball = await packTarball();
+  const npm = (args) => run('npm', args, { cwd: folder, env: userEnv(), timeout: NPM_TIMEOUT_MS, maxBuffer: 16 << 20 });
+  await npm(['init', '-y']);
+  await npm(['install', tarball.path, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error']);
 }
 
 export function packTarball() {
