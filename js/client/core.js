@@ -21,11 +21,11 @@ import { copyOut } from '../wasm/copy-out.js';
 import { MqttError } from '../errors.js';
 import { asBytes } from '../codec.js';
 
-// The exports of client_api.cpp, by their names without `_mqttw_client_`. Emscripten
-// exports a C function through a wrapper that puts the raw wasm function in its place
-// on its first call; each entry here does the same, so that later calls go straight
-// to wasm (a property of the module object costs more to look up). The module is
-// whichever one is attached to the boundary (js/wasm/boundary.js) by the first call.
+// The exports of client_api.cpp, by their names without `_mqttw_client_`. The module
+// is whichever one is attached to the boundary (js/wasm/boundary.js) by the first
+// call, which may come after this file is evaluated. Each entry puts the wasm
+// function in its own place on its first call, so that later calls go straight to
+// wasm (a property of the module object costs more to look up).
 const C = {};
 for (const name of [
   'abandon', 'ack', 'auth', 'clear_output', 'disconnect', 'error',

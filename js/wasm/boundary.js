@@ -30,7 +30,7 @@ const REASON_LEN = 15;
 let stateWord = 0;
 
 export const boundary = {
-  module: null,  // the Emscripten module, once attached
+  module: null,  // the module object (load-module.js), once attached
   u8: null,
   i32: null,
   // Buffer addresses: they change only when a buffer grows (see `reserve*`).
@@ -49,8 +49,8 @@ export const boundary = {
   consumedWord: 0,
   externalHeadWord: 0,
 
-  // The per-chunk and per-packet calls, taken from the module once they are the raw
-  // wasm functions (see attach()).
+  // The per-chunk and per-packet calls, taken from the module (a property of the
+  // module object costs more to look up).
   decoderPush: null,
   encode: null,
 
@@ -66,13 +66,6 @@ export const boundary = {
     this.consumedWord = stateWord + CONSUMED;
     this.externalHeadWord = stateWord + EXTERNAL_HEAD;
     this.readAddresses();
-    // Emscripten exports a C function through a wrapper that swaps itself for the
-    // raw wasm function on its first call. One harmless call each (an empty push, an
-    // empty request) makes later calls go straight to wasm.
-    const handle = M._mqttw_decoder_new(4, 16, 0);
-    M._mqttw_decoder_push(handle, 0);
-    M._mqttw_decoder_free(handle);
-    M._mqttw_encode(0);
     this.decoderPush = M._mqttw_decoder_push;
     this.encode = M._mqttw_encode;
   },

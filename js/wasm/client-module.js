@@ -1,7 +1,6 @@
 // Loads the client's wasm module (codec and client, no broker: about half the bytes
 // of the whole one) once per JS realm, for `mqtt-wasm/client` (js/client/index.js).
-// Resolves to the Emscripten module object.
-import createMqttwModule from './mqttw-client.mjs';
+// Resolves to the module object (load-module.js).
 import { loadModule } from './load-module.js';
 
-export const clientModule = await loadModule(createMqttwModule, 'mqttw-client.wasm');
+export const clientModule = await loadModule(new URL('./mqttw-client.wasm', import.meta.url));

@@ -1,8 +1,7 @@
-// Node: the package reads its own .wasm, so the module never fetches a file path
-// (see TOOLCHAIN.md: an ES module build for the web cannot find files by itself in Node).
+// Node: the package reads its own .wasm from next to this file.
 import { readFile } from 'node:fs/promises';
 
-export async function wasmOptions(wasmFile) {
-  const wasmBinary = await readFile(new URL(`./${wasmFile}`, import.meta.url));
-  return { wasmBinary };
+export async function instantiate(wasmUrl, imports) {
+  const { instance } = await WebAssembly.instantiate(await readFile(wasmUrl), imports);
+  return instance;
 }

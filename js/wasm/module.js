@@ -1,6 +1,5 @@
 // Loads the whole package's wasm module (codec, broker and client) once per JS realm.
-// Resolves to the Emscripten module object.
-import createMqttwModule from './mqttw.mjs';
+// Resolves to the module object (load-module.js).
 import { loadModule } from './load-module.js';
 
-export const wasmModule = await loadModule(createMqttwModule, 'mqttw.wasm');
+export const wasmModule = await loadModule(new URL('./mqttw.wasm', import.meta.url));

@@ -1,5 +1,5 @@
 // The package in a real browser: headless Chromium loads the same built artifact
-// (js/index.js + js/wasm/mqttw.{mjs,wasm}) through an import map, as a page that
+// (js/index.js + js/wasm/mqttw.wasm) through an import map, as a page that
 // does `import { encode, createDecoder, MqttError } from 'mqtt-wasm'` would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

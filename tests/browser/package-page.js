@@ -2,7 +2,8 @@
 // that has loaded `html`.
 //   openPage(path, html, { beforeLoad(tab) })  resolves { tab, errors, close() } once the
 //     tab has loaded the page; errors collects the messages of the page's uncaught errors,
-//     and beforeLoad can listen to the tab before the page loads.
+//     and beforeLoad can listen to the tab (or route its requests, and be awaited)
+//     before the page loads.
 //   openPackagePage(path, html, options)  the same once the page has set window.ready
 //     (which it does once its modules are in).
 //   waitForLog({ tab, errors }, expected, ms)  waits until the page's #log reads the
@@ -23,7 +24,7 @@ export async function openPage(path, html, { beforeLoad = () => {} } = {}) {
     const tab = await chromium.browser.newPage();
     const errors = [];
     tab.on('pageerror', (err) => errors.push(err.message));
-    beforeLoad(tab);
+    await beforeLoad(tab);
     await tab.goto(`${server.url}${path}`);
     return { tab, errors, close };
   } catch (err) {
