@@ -1,5 +1,6 @@
 // Client session scenarios: publishing at QoS 0, 1 and 2, packet identifiers, the
 // completed events and their tokens, and the server's Receive Maximum window.
+#include <map>
 #include <set>
 
 #include "client_harness.hpp"
@@ -321,4 +322,68 @@ TEST_CASE("client: SUBSCRIBE and UNSUBSCRIBE are not held back by publishes wait
   CHECK((written.size() >= 2 && std::holds_alternative<unsubscribe_packet>(written[1])));
   h.send(puback_packet{p1.packet_id, reason_code::success, {}});
   CHECK(payload_of(h.expect<publish_packet>()) == "2");
+}
+
+TEST_CASE("client: a long offline queue goes out through a small window in the order asked, each request once",
+          "[client]") {
+  // 9,000 requests queued offline: QoS 1 publishes, every 7th a QoS 0 one, every 300th
+  // a SUBSCRIBE. Publishes keep their order behind the window of 5; the SUBSCRIBEs are
+  // not held back by it [MQTT-3.3.4-8]; QoS 0 waits behind the QoS 1 before it.
+  client_harness h(connect_v(v5));
+  std::vector<std::string> payloads;
+  std::vector<token> publish_tokens;
+  std::set<token> subscribe_tokens;
+  for (token t = 1; t <= 9000; ++t) {
+    if (t % 300 == 0) {
+      h.subscribe(t, "s/" + std::to_string(t));
+      subscribe_tokens.insert(t);
+      continue;
+    }
+    payloads.push_back(std::to_string(t));
+    publish_tokens.push_back(t);
+    h.publish(t, "q", payloads.back(), t % 7 == 0 ? qos::at_most_once : qos::at_least_once);
+  }
+  REQUIRE(h.status().queued == 9000);
+  CHECK(h.no_events());
+  h.connect_ok({prop(property_id::receive_maximum, 5)});
+
+  std::vector<std::string> published;  // payloads in the order written
+  std::set<std::uint16_t> in_flight;    // QoS 1 PUBLISH not yet acknowledged
+  std::size_t subscribes = 0;
+  std::map<token, int> completed;
+  for (int round = 0; round < 20000 && (h.written_count() > 0 || !in_flight.empty()); ++round) {
+    for (packet& p : h.take_written()) {
+      if (auto* sub = std::get_if<subscribe_packet>(&p)) {
+        ++subscribes;
+        h.send(suback_packet{sub->packet_id, {reason_code::granted_qos_0}, {}});
+      } else {
+        auto& pub = std::get<publish_packet>(p);
+        published.push_back(payload_of(pub));
+        if (pub.qos == qos::at_least_once) {
+          CHECK(in_flight.insert(pub.packet_id).second);
+          CHECK(in_flight.size() <= 5);
+        }
+      }
+    }
+    // The first SUBSCRIBEs go out with the first window, ahead of the publishes
+    // that wait for it.
+    if (round == 0) CHECK(subscribes == subscribe_tokens.size());
+    for (const recorded_event& e : h.take_events(event_kind::completed)) ++completed[e.tok];
+    if (!in_flight.empty()) {  // one PUBACK at a time lets one more out
+      const std::uint16_t id = *in_flight.begin();
+      in_flight.erase(in_flight.begin());
+      h.send(puback_packet{id, reason_code::success, {}});
+    }
+  }
+  for (const recorded_event& e : h.take_events(event_kind::completed)) ++completed[e.tok];
+  CHECK(published == payloads);
+  CHECK(subscribes == subscribe_tokens.size());
+  CHECK(in_flight.empty());
+  CHECK(h.status().queued == 0);
+  CHECK(completed.size() == 9000);
+  for (const auto& [tok, times] : completed) {
+    INFO("token " << tok);
+    CHECK(times == 1);
+  }
+  CHECK(h.no_events());
 }

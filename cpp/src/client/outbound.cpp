@@ -321,7 +321,11 @@ std::vector<std::uint32_t> client::state::live_slots_in_order() {
   for (std::uint32_t i = 0; i < slots.size(); ++i) {
     if (slots[i].packet_id != 0) live.push_back(i);
   }
-  std::sort(live.begin(), live.end(), [this](std::uint32_t a, std::uint32_t b) { return slots[a].order < slots[b].order; });
+  // A heap sort: std::sort's code is several times larger, and this runs only when a
+  // session is resumed, lost or failed. Orders are unique, so stability is moot.
+  auto by_order = [this](std::uint32_t a, std::uint32_t b) { return slots[a].order < slots[b].order; };
+  std::make_heap(live.begin(), live.end(), by_order);
+  std::sort_heap(live.begin(), live.end(), by_order);
   return live;
 }
 
@@ -390,47 +394,51 @@ void client::state::pump() {
     resend_list.clear();
     resend_pos = 0;
   }
-  for (auto it = queue.begin(); connected && it != queue.end();) {
+  // One pass over the queue: what stays moves down to queue[0, kept), in order, and
+  // the rest is cut off at the end (erasing one by one would make a long queue
+  // quadratic). Nothing called here adds to the queue.
+  std::size_t kept = 0;
+  const auto keep = [&](std::size_t i) {
+    if (kept != i) queue[kept] = std::move(queue[i]);
+    ++kept;
+  };
+  std::size_t i = 0;
+  for (; connected && i < queue.size(); ++i) {
     if (blocked && queued_other == 0) break;  // only PUBLISH is left, behind the blocked one
-    outbound& o = *it;
+    outbound& o = queue[i];
     if (o.kind == request_kind::publish) {
       if (blocked) {
-        ++it;
+        keep(i);
         continue;
       }
       const publish_packet& p = o.pub.packet;
       // The limits of this connection's server, which may not be the one that was
       // there when the request came.
       if (error err = publish_limits(p.topic, p, p.qos != qos::at_most_once)) {
-        const token tok = o.tok;
-        it = queue.erase(it);
-        fail_request(tok, err);
+        fail_request(o.tok, err);
         continue;
       }
       if (p.qos == qos::at_most_once) {
-        const error err = write_publish(p.topic, p, false, 0, true);
-        const token tok = o.tok;
-        it = queue.erase(it);
-        if (err) {
-          fail_request(tok, err);
+        if (error err = write_publish(p.topic, p, false, 0, true)) {
+          fail_request(o.tok, err);
         } else {
-          emit(event_kind::completed, tok);
+          emit(event_kind::completed, o.tok);
         }
         continue;
       }
       if (!window_open()) {
         blocked = true;
-        ++it;
+        keep(i);
         continue;
       }
     }
     const std::uint16_t id = next_packet_id();
-    if (id == 0) return;
+    if (id == 0) break;  // this one and the rest wait for a free id
     if (o.kind != request_kind::publish) --queued_other;
-    const std::uint32_t slot = take_slot(std::move(o), id);
-    it = queue.erase(it);
-    send(slot, false);
+    send(take_slot(std::move(o), id), false);
   }
+  for (; i < queue.size(); ++i) keep(i);
+  queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(kept), queue.end());
 }
 
 }  // namespace mqttw::client

@@ -110,7 +110,7 @@ void client::state::session_resumed() {
 // PUBREC had come reached the server: it is done [MQTT-4.3.3].
 void client::state::session_lost() {
   incoming.clear();
-  std::deque<outbound> again;
+  std::vector<outbound> again;
   for (const std::uint32_t slot : live_slots_in_order()) {
     outbound& o = slots[slot];
     if (o.kind == request_kind::publish && o.released) {

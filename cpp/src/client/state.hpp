@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -172,7 +171,9 @@ struct client::state {
 
   // Session
   std::string client_id;  // the CONNECT's, or the one the server assigned
-  std::deque<outbound> queue;
+  // Waiting requests, in order. A vector, not a deque: pump() compacts it in one pass,
+  // and a deque's code made the client module 11 kB larger (docs/BENCHMARKS.md).
+  std::vector<outbound> queue;
   std::size_t queued_other = 0;  // SUBSCRIBE and UNSUBSCRIBE in the queue
   std::vector<outbound> slots;  // in flight, by slot; a free slot has packet_id 0
   std::vector<std::uint32_t> free_slots;

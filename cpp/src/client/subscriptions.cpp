@@ -1,5 +1,7 @@
 // The subscriptions the server granted, kept from SUBACK and UNSUBACK, so that they
 // can be made again after a reconnect on which the session was not present.
+#include <iterator>
+
 #include "state.hpp"
 
 namespace mqttw::client {
@@ -59,11 +61,13 @@ void client::state::forget_granted(const unsubscribe_packet& sent, const unsubac
 }
 
 void client::state::queue_resubscribe() {
-  for (auto g = granted.rbegin(); g != granted.rend(); ++g) {
+  std::vector<outbound> resubscribes;
+  resubscribes.reserve(granted.size());
+  for (const auto& g : granted) {
     subscribe_packet p;
-    p.props = g->props.props;
-    p.subscriptions.reserve(g->filters.size());
-    for (const auto& f : g->filters) {
+    p.props = g.props.props;
+    p.subscriptions.reserve(g.filters.size());
+    for (const auto& f : g.filters) {
       subscription s = f.options;
       s.filter = f.filter;
       p.subscriptions.push_back(s);
@@ -72,9 +76,11 @@ void client::state::queue_resubscribe() {
     o.kind = request_kind::resubscribe;
     o.sub = std::make_unique<owned_subscribe>();
     o.sub->assign(p);
-    queue.push_front(std::move(o));
+    resubscribes.push_back(std::move(o));
     ++queued_other;
   }
+  queue.insert(queue.begin(), std::make_move_iterator(resubscribes.begin()),
+               std::make_move_iterator(resubscribes.end()));
 }
 
 }  // namespace mqttw::client
