@@ -1,6 +1,8 @@
 // Client session scenarios: Topic Aliases (5.0). Outgoing ones chosen least recently
 // used within the server's Topic Alias Maximum, or given by the application; incoming
 // ones mapped within ours; none carried from one connection to the next.
+#include <map>
+
 #include "client_harness.hpp"
 
 using namespace mqttw;
@@ -60,6 +62,53 @@ TEST_CASE("client: outgoing Topic Aliases, least recently used within the server
   CHECK(client_harness::alias_of(b2) == alias_a);
   h.send(puback_packet{a3.packet_id, reason_code::success, {}});
   CHECK(h.expect_event(event_kind::completed).tok == 4);
+}
+
+TEST_CASE("client: outgoing Topic Aliases over many topics follow a least-recently-used model exactly", "[client]") {
+  // 20,000 QoS 0 publishes over 300 topics, with a maximum of 7 (a small table, whose
+  // probe runs often wrap around its end) and of 50: every PUBLISH must be what a plain
+  // LRU list of `maximum` topics says (the alias alone when the topic is mapped, else
+  // the topic with a free alias or the least recently used one's), and the server's
+  // view must always map each alias to the topic asked for.
+  const std::uint16_t maximum = GENERATE(std::uint16_t{7}, std::uint16_t{50});
+  client_harness h(connect_v(v5));
+  h.connect_ok({prop(property_id::topic_alias_maximum, maximum)});
+  std::vector<std::string> topics;
+  for (int i = 0; i < 300; ++i) topics.push_back("site/" + std::to_string(i * 7919 % 1000) + "/value");
+  std::vector<std::string> lru;                  // most recent first, at most `maximum`
+  std::map<std::uint16_t, std::string> server;   // alias -> topic, as the server reads them
+  std::uint32_t seed = 12345;
+  for (token t = 1; t <= 20000; ++t) {
+    seed = seed * 1103515245u + 12345u;
+    // Half the time one of a few hot topics, else any of the 300.
+    const std::size_t pick = (seed >> 16) % 2 == 0 ? (seed >> 8) % 300 : (seed >> 8) % (maximum - 2u);
+    const std::string& topic = topics[pick];
+    auto p = send_one(h, t, topic);
+    const auto a = client_harness::alias_of(p);
+    REQUIRE(a >= 1);
+    REQUIRE(a <= maximum);
+    const auto known = std::find(lru.begin(), lru.end(), topic);
+    if (known != lru.end()) {
+      INFO("publish " << t << " to " << topic << ", mapped");
+      REQUIRE(p.topic.empty());
+      lru.erase(known);
+    } else {
+      INFO("publish " << t << " to " << topic << ", not mapped");
+      REQUIRE(p.topic == topic);
+      if (lru.size() == maximum) {
+        // The least recently used topic's alias is the one taken.
+        std::uint16_t lru_alias = 0;
+        for (const auto& [alias, mapped] : server) {
+          if (mapped == lru.back()) lru_alias = alias;
+        }
+        REQUIRE(a == lru_alias);
+        lru.pop_back();
+      }
+      server[a] = topic;
+    }
+    lru.insert(lru.begin(), topic);
+    REQUIRE(server[a] == topic);
+  }
 }
 
 TEST_CASE("client: Topic Alias mappings start over on a new connection, resends included [MQTT-3.3.2-7]", "[client]") {

@@ -1,6 +1,9 @@
 // Outgoing Topic Aliases: topic -> alias within the server's Topic Alias Maximum,
 // the least recently used one replaced when all are taken. One table per connection
 // [MQTT-3.3.2-7].
+#include <algorithm>
+
+#include "mqttw/text_hash.hpp"
 #include "state.hpp"
 
 namespace mqttw::client {
@@ -8,16 +11,16 @@ namespace mqttw::client {
 void alias_table::reset(std::uint16_t max) {
   max_ = max;
   nodes_.clear();
-  by_topic_.clear();
+  index_.clear();
+  mapped_ = 0;
   head_ = tail_ = 0;
   next_free_ = 1;
 }
 
 std::uint16_t alias_table::find(std::string_view topic) {
-  if (by_topic_.empty()) return 0;
-  auto it = by_topic_.find(topic);
-  if (it == by_topic_.end()) return 0;
-  const std::uint16_t alias = it->second;
+  if (mapped_ == 0) return 0;
+  const std::uint16_t alias = index_[slot_of(topic)];
+  if (alias == 0) return 0;
   if (alias != head_) {
     unlink(alias);
     push_front(alias);
@@ -54,21 +57,61 @@ void alias_table::set(std::uint16_t alias, std::string_view topic) {
       }
       return;
     }
-    by_topic_.erase(by_topic_.find(n.topic));
+    index_remove(slot_of(n.topic));
     unlink(alias);
     n.topic.clear();
   }
   // A topic has one alias at a time here: the newest.
-  if (auto it = by_topic_.find(topic); it != by_topic_.end()) {
-    const std::uint16_t old = it->second;
-    by_topic_.erase(it);
-    unlink(old);
-    at(old).topic.clear();
-    if (old < next_free_) next_free_ = old;
+  if (mapped_ != 0) {
+    const std::size_t slot = slot_of(topic);
+    if (const std::uint16_t old = index_[slot]; old != 0) {
+      index_remove(slot);
+      unlink(old);
+      at(old).topic.clear();
+      if (old < next_free_) next_free_ = old;
+    }
   }
   n.topic.assign(topic);
-  by_topic_.emplace(n.topic, alias);
+  index_add(alias);
   push_front(alias);
+}
+
+std::size_t alias_table::slot_of(std::string_view topic) const {
+  const std::size_t mask = index_.size() - 1;
+  std::size_t i = text_hash(topic) & mask;
+  while (index_[i] != 0 && at(index_[i]).topic != topic) i = (i + 1) & mask;
+  return i;
+}
+
+void alias_table::index_add(std::uint16_t alias) {
+  if ((mapped_ + 1) * 2 > index_.size()) {  // grow: twice the size, everything placed again
+    std::vector<std::uint16_t> old(std::max<std::size_t>(16, index_.size() * 2), 0);
+    old.swap(index_);
+    for (const std::uint16_t a : old) {
+      if (a != 0) index_[slot_of(at(a).topic)] = a;
+    }
+  }
+  index_[slot_of(at(alias).topic)] = alias;
+  ++mapped_;
+}
+
+// Empties `slot`, moving back the later entries of its run that may fill the hole, so
+// that every lookup still reaches its entry (no tombstones).
+void alias_table::index_remove(std::size_t slot) {
+  if (index_[slot] == 0) return;  // not indexed: nothing to remove (keeps mapped_ exact)
+  const std::size_t mask = index_.size() - 1;
+  std::size_t hole = slot;
+  for (std::size_t j = (slot + 1) & mask; index_[j] != 0; j = (j + 1) & mask) {
+    const std::size_t home = text_hash(at(index_[j]).topic) & mask;
+    // It stays when its home lies cyclically in (hole, j].
+    const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+    if (!stays) {
+      index_[hole] = index_[j];
+      hole = j;
+    }
+  }
+  index_[hole] = 0;
+  --mapped_;
 }
 
 void alias_table::unlink(std::uint16_t alias) {

@@ -8,11 +8,9 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "id_map.hpp"
@@ -112,10 +110,6 @@ class alias_table {
     std::string topic;  // empty: free
     std::uint16_t prev = 0, next = 0;  // LRU list (aliases, 0 ends it)
   };
-  struct text_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   void unlink(std::uint16_t alias);
   void push_front(std::uint16_t alias);
   node& at(std::uint16_t alias) { return nodes_[alias - 1]; }
@@ -123,7 +117,15 @@ class alias_table {
 
   std::uint16_t max_ = 0;
   std::vector<node> nodes_;  // index alias - 1, grown as aliases are used
-  std::unordered_map<std::string, std::uint16_t, text_hash, std::equal_to<>> by_topic_;
+  // topic -> alias: open addressing with linear probing over the aliases in use, at
+  // most half full; a slot holds an alias (its topic is at(alias).topic) or 0. A
+  // std::unordered_map here was 6.5 kB of the client module (docs/BENCHMARKS.md).
+  std::vector<std::uint16_t> index_;
+  std::size_t mapped_ = 0;  // aliases in index_
+  // The slot of `topic`'s alias, or the empty slot where it would go.
+  std::size_t slot_of(std::string_view topic) const;
+  void index_add(std::uint16_t alias);  // at(alias).topic is set, and not in the index
+  void index_remove(std::size_t slot);
   std::uint16_t head_ = 0, tail_ = 0;  // most and least recently used
   std::uint32_t next_free_ = 1;        // no alias below it is free
 };
