@@ -127,6 +127,14 @@ void client::state::restore(token tok, const publish_packet& p, bool released) {
   }
 }
 
+// Appends the queue to `first` and makes that the queue: push_back only, whose code the
+// client has anyway (a vector's range insert is 1.4 kB more in wasm).
+void client::state::queue_first(std::vector<outbound>&& first) {
+  first.reserve(first.size() + queue.size());
+  for (outbound& o : queue) first.push_back(std::move(o));
+  queue = std::move(first);
+}
+
 bool client::state::enqueue(outbound&& o) {
   if (options.max_queued != 0 && queue.size() >= options.max_queued) {
     fail_request(o.tok, make_error(reason_code::quota_exceeded, "the queue is full: " +

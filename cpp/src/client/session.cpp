@@ -132,7 +132,7 @@ void client::state::session_lost() {
     if (moved.kind != request_kind::publish) ++queued_other;
     again.push_back(std::move(moved));
   }
-  queue.insert(queue.begin(), std::make_move_iterator(again.begin()), std::make_move_iterator(again.end()));
+  queue_first(std::move(again));
   if (options.resubscribe) {
     queue_resubscribe();
   } else {

@@ -251,6 +251,7 @@ struct client::state {
   void send_or_queue_control(outbound o);
   void restore(token tok, const publish_packet& p, bool released);
   bool enqueue(outbound&& o);  // false: failed (queue full)
+  void queue_first(std::vector<outbound>&& first);  // ahead of what waits, in their order
   // Sends what waits: resends of a resumed session, then the queue, in order, as far
   // as packet ids and the Receive Maximum window allow.
   void pump();

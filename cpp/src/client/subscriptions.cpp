@@ -1,7 +1,5 @@
 // The subscriptions the server granted, kept from SUBACK and UNSUBACK, so that they
 // can be made again after a reconnect on which the session was not present.
-#include <iterator>
-
 #include "state.hpp"
 
 namespace mqttw::client {
@@ -79,8 +77,7 @@ void client::state::queue_resubscribe() {
     resubscribes.push_back(std::move(o));
     ++queued_other;
   }
-  queue.insert(queue.begin(), std::make_move_iterator(resubscribes.begin()),
-               std::make_move_iterator(resubscribes.end()));
+  queue_first(std::move(resubscribes));
 }
 
 }  // namespace mqttw::client
