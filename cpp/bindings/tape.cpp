@@ -191,8 +191,8 @@ bool tape_reader::word(std::int32_t& out) {
 }
 
 // Failures build messages; out of line, so that the reads stay small.
-bool tape_reader::fail(std::string problem) {
-  problem_ = std::move(problem);
+bool tape_reader::fail(std::string_view problem) {
+  problem_ = problem;
   return false;
 }
 

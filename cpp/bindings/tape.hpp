@@ -81,7 +81,7 @@ class tape_reader {
  private:
   bool word(std::int32_t& out);
   bool ranged(std::int32_t& out, std::int32_t max, const char* what);
-  [[gnu::noinline]] bool fail(std::string problem);
+  [[gnu::noinline]] bool fail(std::string_view problem);
   [[gnu::noinline]] bool out_of_range(std::int32_t value, std::int32_t max, const char* what);
   bool text(std::string_view& out);
   bool bytes(bytes_view& out);

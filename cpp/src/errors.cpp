@@ -71,6 +71,10 @@ std::string_view reason_code_name(reason_code code) {
 
 bool is_defined_reason_code(std::uint8_t value) { return find_code(value) != nullptr; }
 
+error make_error(reason_code code, std::string_view reason) {
+  return error{code, std::string(reason)};
+}
+
 std::string reason_code_text(reason_code code) {
   constexpr char digits[] = "0123456789ABCDEF";
   const auto v = static_cast<std::uint8_t>(code);

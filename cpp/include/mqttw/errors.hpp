@@ -86,8 +86,8 @@ struct error {
   explicit operator bool() const { return code != reason_code::success; }
 };
 
-inline error make_error(reason_code code, std::string reason) {
-  return error{code, std::move(reason)};
-}
+// Out of line, taking a view: the reason's string is made here, not at each of the
+// many places that can fail (which kept kilobytes of string code in the wasm).
+error make_error(reason_code code, std::string_view reason);
 
 }  // namespace mqttw

@@ -248,7 +248,7 @@ bool client::state::write(const packet& p) {
   return true;
 }
 
-void client::state::protocol_failure(reason_code code, std::string text) {
+void client::state::protocol_failure(reason_code code, std::string_view text) {
   if (!open) return;
   if (v5) {
     // The codes a DISCONNECT may carry; any other failure is a protocol error to it.
@@ -257,16 +257,16 @@ void client::state::protocol_failure(reason_code code, std::string text) {
                                  : reason_code::protocol_error;
     write(disconnect_packet{sent, {}});
   }
-  close(code, std::move(text));
+  close(code, text);
 }
 
-void client::state::close(reason_code code, std::string text) {
+void client::state::close(reason_code code, std::string_view text) {
   open = false;
   connected = false;
   ping_pending = false;
   out.close = true;
   out.close_reason = code;
-  out.close_text = std::move(text);
+  out.close_text = text;
 }
 
 }  // namespace mqttw::client

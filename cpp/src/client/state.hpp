@@ -233,9 +233,9 @@ struct client::state {
     if (!write(Ack{id, v5 ? code : reason_code::success, {}})) write(Ack{id, reason_code::success, {}});
   }
   // The peer broke the protocol: DISCONNECT with `code` in 5.0, then close.
-  void protocol_failure(reason_code code, std::string text);
+  void protocol_failure(reason_code code, std::string_view text);
   // Closes the connection (the host does it once the output is written).
-  void close(reason_code code, std::string text);
+  void close(reason_code code, std::string_view text);
 
   // ---- connect.cpp
   void open_connection();

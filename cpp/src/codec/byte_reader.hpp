@@ -19,8 +19,9 @@ class byte_reader {
   bool ok() const { return problem_.empty(); }
   const std::string& problem() const { return problem_; }
 
-  bool fail(std::string problem) {
-    if (problem_.empty()) problem_ = std::move(problem);
+  // Not inlined: each read that can fail would otherwise carry the string code.
+  [[gnu::noinline]] bool fail(std::string_view problem) {
+    if (problem_.empty()) problem_ = problem;
     pos_ = data_.size();
     return false;
   }

@@ -30,13 +30,17 @@ class checker {
  public:
   checker(packet_type type, protocol_version version) : type_(type), version_(version) {}
 
-  // The reason is the packet's name followed by the parts, joined.
+  // The reason is the packet's name followed by the parts, joined (out of line, in
+  // fail_joined: each check only gathers its parts).
   template <class... Parts>
   error fail(reason_code code, const Parts&... parts) const {
+    return fail_joined(code, {std::string_view(parts)...});
+  }
+  [[gnu::noinline]] error fail_joined(reason_code code, std::initializer_list<std::string_view> parts) const {
     std::string reason(packet_type_name(type_));
     reason += ": ";
-    ((reason += std::string_view(parts)), ...);
-    return make_error(code, std::move(reason));
+    for (const std::string_view part : parts) reason += part;
+    return error{code, std::move(reason)};
   }
 
   error string(std::string_view text, std::string_view field) const {
