@@ -109,18 +109,22 @@ struct client_handle {
     tape_reader reader(words, count);
     protocol_version ignored;
     if (!reader.read(request, ignored)) {
-      problem = make_error(reason_code::malformed_packet,
-                           std::string("the ") + name + " could not be read: " + reader.problem());
+      unreadable(name, reader.problem());
       return nullptr;
     }
     const T* p = std::get_if<T>(&request);
-    if (!p) {
-      problem = make_error(reason_code::malformed_packet, std::string("the tape holds ") +
-                                                              std::string(packet_type_name(type_of(request))) +
-                                                              ", not " + name);
-      return nullptr;
-    }
+    if (!p) wrong_packet(name);
     return p;
+  }
+
+  // The failures of read(), out of line: it is expanded once per packet type.
+  [[gnu::noinline]] void unreadable(const char* name, std::string_view why) {
+    problem = make_error(reason_code::malformed_packet, std::string("the ") + name + " could not be read: " +
+                                                            std::string(why));
+  }
+  [[gnu::noinline]] void wrong_packet(const char* name) {
+    problem = make_error(reason_code::malformed_packet,
+                         std::string("the tape holds ") + std::string(packet_type_name(type_of(request))) + ", not " + name);
   }
 };
 
