@@ -241,6 +241,19 @@ void client::state::dispatch(packet& p) {
 
 // ---- output and closing ------------------------------------------------------------
 
+void client::state::write_ack(packet_type type, std::uint16_t id, reason_code code) {
+  const auto ack = [&](reason_code c) -> packet {
+    switch (type) {
+      case packet_type::puback: return puback_packet{id, c, {}};
+      case packet_type::pubrec: return pubrec_packet{id, c, {}};
+      case packet_type::pubrel: return pubrel_packet{id, c, {}};
+      default: return pubcomp_packet{id, c, {}};
+    }
+  };
+  // 3.1.1 has no reason codes; one the codec refuses for this packet becomes 0.
+  if (!write(ack(v5 ? code : reason_code::success))) write(ack(reason_code::success));
+}
+
 bool client::state::write(const packet& p) {
   if (!open) return false;
   if (encode(p, version, output)) return false;

@@ -223,15 +223,18 @@ struct client::state {
   void feed(bytes_view bytes);
   void dispatch(packet& p);
   std::int32_t keep_packet(packet&& p);
-  event& emit(event_kind kind, token tok, reason_code code = reason_code::success, std::int32_t packet = -1);
+  // Not inlined: it is called from dozens of places, and a call costs less than its copies.
+  [[gnu::noinline]] event& emit(event_kind kind, token tok, reason_code code = reason_code::success,
+                                std::int32_t packet = -1);
   void fail_request(token tok, const error& err);
   // Encodes into the output; false (nothing written) when the codec refuses it.
   bool write(const packet& p);
   template <class Ack>
   void write_ack(std::uint16_t id, reason_code code) {
-    // 3.1.1 has no reason codes; one the codec refuses for this packet becomes 0.
-    if (!write(Ack{id, v5 ? code : reason_code::success, {}})) write(Ack{id, reason_code::success, {}});
+    write_ack(Ack::type, id, code);
   }
+  // PUBACK, PUBREC, PUBREL or PUBCOMP (`type`); one function for the four.
+  void write_ack(packet_type type, std::uint16_t id, reason_code code);
   // The peer broke the protocol: DISCONNECT with `code` in 5.0, then close.
   void protocol_failure(reason_code code, std::string_view text);
   // Closes the connection (the host does it once the output is written).
