@@ -88,6 +88,6 @@ struct error {
 
 // Out of line, taking a view: the reason's string is made here, not at each of the
 // many places that can fail (which kept kilobytes of string code in the wasm).
-error make_error(reason_code code, std::string_view reason);
+[[gnu::noinline]] error make_error(reason_code code, std::string_view reason);
 
 }  // namespace mqttw

@@ -226,7 +226,7 @@ struct client::state {
   // Not inlined: it is called from dozens of places, and a call costs less than its copies.
   [[gnu::noinline]] event& emit(event_kind kind, token tok, reason_code code = reason_code::success,
                                 std::int32_t packet = -1);
-  void fail_request(token tok, const error& err);
+  [[gnu::noinline]] void fail_request(token tok, const error& err);
   // Encodes into the output; false (nothing written) when the codec refuses it.
   bool write(const packet& p);
   template <class Ack>
