@@ -118,8 +118,8 @@ class alias_table {
   std::uint16_t max_ = 0;
   std::vector<node> nodes_;  // index alias - 1, grown as aliases are used
   // topic -> alias: open addressing with linear probing over the aliases in use, at
-  // most half full; a slot holds an alias (its topic is at(alias).topic) or 0. A
-  // std::unordered_map here was 6.5 kB of the client module (docs/BENCHMARKS.md).
+  // most half full; a slot holds an alias (its topic is at(alias).topic) or 0. With a
+  // std::unordered_map the client module was 3.3 kB larger (docs/BENCHMARKS.md).
   std::vector<std::uint16_t> index_;
   std::size_t mapped_ = 0;  // aliases in index_
   // The slot of `topic`'s alias, or the empty slot where it would go.
