@@ -21,25 +21,22 @@ import { copyOut } from '../wasm/copy-out.js';
 import { MqttError } from '../errors.js';
 import { asBytes } from '../codec.js';
 
-// The exports of client_api.cpp, by their names without `_mqttw_client_`. The module
-// is whichever one is attached to the boundary (js/wasm/boundary.js) by the first
-// call, which may come after this file is evaluated. Each entry puts the wasm
-// function in its own place on its first call, so that later calls go straight to
-// wasm (a property of the module object costs more to look up).
-const C = {};
-for (const name of [
+// The exports of client_api.cpp, by their names without `_mqttw_client_` (a property
+// of this small object costs less to look up than one of the module object). Taken by
+// the first ClientCore, from the module attached to the boundary (js/wasm/boundary.js)
+// by then, which may be after this file is evaluated.
+const EXPORTS = [
   'abandon', 'ack', 'auth', 'clear_output', 'disconnect', 'error',
   'free', 'input', 'new', 'on_bytes', 'on_closed', 'on_open',
   'output', 'publish', 'publish_quick', 'report_store_events', 'restore', 'status',
   'subscribe', 'tick', 'unsubscribe',
-]) {
-  const exported = `_mqttw_client_${name}`;
-  C[name] = (...args) => {
-    const M = boundary.module;
-    const result = M[exported](...args);
-    C[name] = M[exported];
-    return result;
-  };
+];
+let C = null;
+
+function clientExports(M) {
+  const exports = {};
+  for (const name of EXPORTS) exports[name] = M[`_mqttw_client_${name}`];
+  return exports;
 }
 
 const SINK_METHODS = [
@@ -217,6 +214,7 @@ export class ClientCore {
     i32[(o >> 2) + 1] = options.maxQueued;
     i32[(o >> 2) + 2] = options.pingTimeout;
     i32[(o >> 2) + 3] = optionFlags(options);
+    C ??= clientExports(M);
     const handle = C.new(o, tape, words);
     M._free(o);
     shrinkRequest();
