@@ -1,5 +1,6 @@
-// A publishing process for the client benchmark: one client library (ours or MQTT.js),
-// its own event loop, so that process.cpuUsage() is the publisher's CPU time alone.
+// A publishing process for the client benchmark: one client library (ours, MQTT.js or
+// the floor), its own event loop, so that process.cpuUsage() is the publisher's CPU
+// time alone.
 // The driver (run.js) commands it over IPC (../broker/ipc.js) and forks one per library.
 //
 // A round publishes `count` messages with the library's promise API, `window` of them
@@ -29,6 +30,11 @@ const LIBRARIES = {
     const mqtt = (await import('mqtt')).default;
     // Nagle off, as on our socket: both clients then write to the same kind of socket.
     return { connectAsync: mqtt.connectAsync, afterConnect: (client) => client.stream.setNoDelay?.(true) };
+  },
+  // The floor: no client library, what any client on node:net must do (floor-client.js).
+  async floor() {
+    const { connectAsync } = await import('./floor-client.js');
+    return { connectAsync, afterConnect() {} };
   },
 };
 

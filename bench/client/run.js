@@ -10,12 +10,14 @@
 //                     the module a browser app downloads) instead of 'mqtt-wasm' (js/index.js,
 //                     mqttw.wasm, the default)
 //   SELF_CHECK=1      MQTT.js on both sides: checks the harness (ratios ≈ 1)
+//   FLOOR=0           leaves out the floor (floor-client.js: the least a client on node:net
+//                     does per message), which otherwise publishes in every round too
 //   PROFILE=ours      the ours publisher runs with --cpu-prof (PROFILE=mqttjs for the peer);
 //                     the .cpuprofile lands in PROFILE_DIR (default /tmp/bench-client-prof)
 import { mkdirSync } from 'node:fs';
 import { machine } from '../harness.js';
 import { startLoad } from '../broker/ipc.js';
-import { cpuSeconds, startMosquitto } from '../broker/peers.js';
+import { NAGLE, cpuSeconds, startMosquitto } from '../broker/peers.js';
 import { measureBundles, printBundles } from './bundle.js';
 import { mosquittoVersion, mqttjsVersion, startPublisher } from './processes.js';
 
@@ -41,9 +43,11 @@ const SCENARIOS = [
   { key: 'qos1', title: 'QoS 1', qos: 1, count: 50_000, topic: 'bench/client/q1', warm: 5_000 },
 ].filter((s) => !ONLY || s.key === ONLY);
 
+const FLOOR = process.env.FLOOR !== '0' && !SELF_CHECK;
 const SIDES = [
   { key: 'ours', name: SELF_CHECK ? `MQTT.js ${mqttjsVersion} (as "ours", SELF_CHECK)` : ENTRIES[ENTRY].name, which: SELF_CHECK ? 'mqttjs' : 'ours' },
   { key: 'peer', name: `MQTT.js ${mqttjsVersion}`, which: 'mqttjs' },
+  ...(FLOOR ? [{ key: 'floor', name: 'the floor (floor-client.js, no library)', which: 'floor' }] : []),
 ];
 
 const n = (value) => value.toLocaleString('en');
@@ -160,26 +164,36 @@ function printScenario(scenario, results, sides) {
       : FIGURES.map(() => '–').concat(['–', '–', '–', '–']);
     console.log(`| ${side.name} | ${cells.join(' | ')} | ${delivered} |`);
   }
-  const pairs = results.ours.map((r, i) => [r, results.peer[i]]);
-  const ratios = Object.fromEntries(FIGURES.map((f) => [f.key, ratio(pairs, f.key)]));
+  const against = (key) => {
+    const pairs = (results[key] ?? []).map((r, i) => [r, results.peer[i]]);
+    return Object.fromEntries(FIGURES.map((f) => [f.key, ratio(pairs, f.key)]));
+  };
+  const ratios = against('ours');
   console.log(`\nours / MQTT.js, median of ${ratios.publishSide?.n ?? 0} rounds (min – max): ` +
     FIGURES.map((f) => `${f.label} **${showRatio(ratios[f.key])}** (${showRange(ratios[f.key])})`).join(' · '));
+  if (FLOOR) {
+    ratios.floor = against('floor');
+    console.log(`\nthe floor / MQTT.js, the same way: ` +
+      FIGURES.map((f) => `${f.label} ${showRatio(ratios.floor[f.key])} (${showRange(ratios.floor[f.key])})`).join(' · '));
+  }
   return ratios;
 }
 
 function printGoals(ratios, bundles) {
   const third = 1 / 3;
   const bundleRatio = bundles.error ? null : bundles.clientOnly.totalGzip / bundles.mqttjs.gzip;
+  // [goal, ours / MQTT.js, test, the floor / MQTT.js (speed goals)]
   const goals = [
-    ['QoS 0 publish-side rate ≥ 3× MQTT.js', ratios.qos0?.publishSide, (r) => r >= 3],
-    ['(the same per second of publisher CPU time)', ratios.qos0?.publishPerCpu, (r) => r >= 3],
-    ['QoS 0 publisher CPU per message ≤ 1/3 of MQTT.js (ratio ≤ 0.33)', ratios.qos0?.cpuPerMessage, (r) => r <= third],
-    ['QoS 1 publisher CPU per message ≤ 1/3 of MQTT.js (ratio ≤ 0.33)', ratios.qos1?.cpuPerMessage, (r) => r <= third],
-    ['browser bundle (client JS + wasm), gzipped, ≤ 1/3 of MQTT.js (ratio ≤ 0.33)', bundleRatio === null ? null : { median: bundleRatio }, (r) => r <= third],
+    ['QoS 0 publish-side rate ≥ 3× MQTT.js', ratios.qos0?.publishSide, (r) => r >= 3, ratios.qos0?.floor?.publishSide],
+    ['(the same per second of publisher CPU time)', ratios.qos0?.publishPerCpu, (r) => r >= 3, ratios.qos0?.floor?.publishPerCpu],
+    ['QoS 0 publisher CPU per message ≤ 1/3 of MQTT.js (ratio ≤ 0.33)', ratios.qos0?.cpuPerMessage, (r) => r <= third, ratios.qos0?.floor?.cpuPerMessage],
+    ['QoS 1 publisher CPU per message ≤ 1/3 of MQTT.js (ratio ≤ 0.33)', ratios.qos1?.cpuPerMessage, (r) => r <= third, ratios.qos1?.floor?.cpuPerMessage],
+    ['browser bundle (client JS + wasm), gzipped, ≤ 1/3 of MQTT.js (ratio ≤ 0.33)', bundleRatio === null ? null : { median: bundleRatio }, (r) => r <= third, undefined],
   ];
   console.log('\n### Goals (issue 4)\n');
-  console.log('| goal | ours / MQTT.js | met |');
-  console.log('|---|---|---|');
+  if (FLOOR) console.log('The floor is no client (floor-client.js): it shows how near the goal any client on node:net gets here.\n');
+  console.log(`| goal | ours / MQTT.js | met |${FLOOR ? ' the floor / MQTT.js (min – max) |' : ''}`);
+  console.log(`|---|---|---|${FLOOR ? '---|' : ''}`);
   // Met only when every round meets it; a median that does while some rounds do not
   // is the shared machine's noise as much as the code.
   const met = (r, ok) => {
@@ -190,8 +204,9 @@ function printGoals(ratios, bundles) {
     if (!ok(min) && !ok(max)) return '**no**';
     return `unclear: the rounds range over ${min.toFixed(2)} – ${max.toFixed(2)}`;
   };
-  for (const [name, r, ok] of goals) {
-    console.log(`| ${name} | ${r ? `${r.median.toFixed(2)}×` : 'n/a'} | ${met(r, ok)} |`);
+  for (const [name, r, ok, floor] of goals) {
+    const floorCell = !FLOOR ? '' : floor === undefined ? ' – |' : ` ${showRatio(floor)} (${showRange(floor)}) |`;
+    console.log(`| ${name} | ${r ? `${r.median.toFixed(2)}×` : 'n/a'} | ${met(r, ok)} |${floorCell}`);
   }
   console.log(`\nFor reference, end to end (capped by Mosquitto): QoS 0 ${showRatio(ratios.qos0?.endToEnd)}, QoS 1 ${showRatio(ratios.qos1?.endToEnd)}.`);
 }
@@ -224,7 +239,7 @@ async function main() {
     sides = sides.filter((s) => !s.skipped);
     const all = {};
     for (const scenario of SCENARIOS) {
-      const results = { ours: [], peer: [] };
+      const results = Object.fromEntries(SIDES.map((side) => [side.key, []]));
       for (let r = 0; r < ROUNDS; r++) {
         const order = r % 2 === 0 ? sides : [...sides].reverse();
         for (const side of order) {
@@ -245,9 +260,9 @@ async function main() {
     console.log(`- Command: \`node bench/client/run.js\`${ROUNDS === 3 ? '' : ` with ROUNDS=${ROUNDS}`}${SELF_CHECK ? ' with SELF_CHECK=1' : ''}${ENTRY === 'package' ? '' : ` with ENTRY=${ENTRY}`} (also the last step of \`npm run bench\`)`);
     console.log(`- Date: ${new Date().toISOString().slice(0, 10)}`);
     console.log(`- Machine: ${machine()}`);
-    console.log(`- Mosquitto ${mosquittoVersion()} (bench/broker/peers.js config: in memory, max_queued_messages 1000000, set_tcp_nodelay true); MQTT.js ${mqttjsVersion}`);
+    console.log(`- Mosquitto ${mosquittoVersion()} (bench/broker/peers.js config: in memory, max_queued_messages 1000000${NAGLE ? ', Nagle on (NAGLE=1)' : ', set_tcp_nodelay true'}); MQTT.js ${mqttjsVersion}`);
     console.log(`- ${ROUNDS} rounds after one warm-up pass per library; within a round each library publishes once, the order alternating each round; the run took ${Math.round((Date.now() - started) / 1000)} s`);
-    console.log('- Processes: one publisher per library (bench/client/publisher.js, its own event loop and CPU time), one raw-socket subscriber (bench/broker/load-subscribe.js, acks QoS 1), Mosquitto; MQTT 3.1.1, clean session, Nagle off on both clients\' sockets');
+    console.log(`- Processes: one publisher per library${FLOOR ? ' and one for the floor' : ''} (bench/client/publisher.js, its own event loop and CPU time), one raw-socket subscriber (bench/broker/load-subscribe.js, acks QoS 1), Mosquitto; MQTT 3.1.1, clean session, Nagle off on the clients' sockets`);
     console.log(`- A round: \`publishAsync(topic, 16 B, { qos })\` count times, ${WINDOW} outstanding at a time (each promise that resolves starts the next; QoS 0 resolves when written, QoS 1 on PUBACK). Publish side = count over the time until every promise resolved, and per CPU second = count over the publisher's CPU time until then; end to end = count over the time from the first call to the last message at the subscriber (hrtime, shared by the processes). CPU per message = the publisher process's process.cpuUsage() from the first call to the end of the round, over count; of it, kernel = its system time. CPU columns: CPU time over the round's wall time, 100% = one core`);
     const ratios = {};
     for (const { scenario, results } of Object.values(all)) {
