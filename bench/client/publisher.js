@@ -31,7 +31,7 @@ const LIBRARIES = {
     // Nagle off, as on our socket: both clients then write to the same kind of socket.
     return { connectAsync: mqtt.connectAsync, afterConnect: (client) => client.stream.setNoDelay?.(true) };
   },
-  // The floor: no client library, what any client on node:net must do (floor-client.js).
+  // The floor: no client library, the least any client on node:net does (floor-client.js).
   async floor() {
     const { connectAsync } = await import('./floor-client.js');
     return { connectAsync, afterConnect() {} };

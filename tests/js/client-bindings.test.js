@@ -17,7 +17,7 @@ function copyIn(words) {
   return ptr;
 }
 
-// mqttw_client_new with the CONNECT tape `tape`; resolves to its error, as words.
+// mqttw_client_new with the CONNECT tape `tape`: its error's code and reason.
 function newClientError(tape) {
   const options = copyIn(OPTIONS);
   const words = copyIn(tape);
