@@ -1,4 +1,4 @@
-// Writes the fuzzers' seed corpora: tests/fuzz/seeds/decoder and .../encoder.
+// Writes the fuzzers' seed corpora: tests/fuzz/seeds/decoder, .../wire, .../encoder and .../broker.
 // Run after a change to the seed formats: node tests/fuzz/make-seeds.mjs
 // (needs the wasm build: npm run build). The files are committed.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -73,6 +73,15 @@ decoder['bad-remaining-length'] = seed(MODE.v311, 1, [new Uint8Array([0x30, 0xff
 decoder['bad-wildcard-topic'] = seed(MODE.v311, 1, [new Uint8Array([0x30, 0x03, 0x00, 0x01, 0x23])]);
 decoder['bad-utf8'] = seed(MODE.v5, 1, [new Uint8Array([0x30, 0x06, 0x00, 0x03, 0xed, 0xa0, 0x80, 0x00])]);
 await writeAll('decoder', decoder);
+
+// The wire target's input: [limit][bytes] (see fuzz_wire.cpp): the decoder's packets
+// and streams, with its small maximum (64 bytes) for small-max-size.
+const wireSeeds = {};
+for (const [name, bytes] of Object.entries(decoder)) {
+  if (name.startsWith('auto-') || name.endsWith('-bytewise')) continue;
+  wireSeeds[name] = Uint8Array.of(name === 'small-max-size' ? 16 : 0, ...bytes.subarray(2));
+}
+await writeAll('wire', wireSeeds);
 
 // The encoder target reads its input through FuzzedDataProvider; any bytes are a
 // valid input, so its seeds are varied pseudo-random bytes (fixed seed).
