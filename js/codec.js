@@ -1,14 +1,19 @@
 // The codec's JS API: createDecoder() and encode(). One call into wasm per push and
 // per encode; packet objects are built on this side from the tape.
 import { boundary } from './wasm/boundary.js';
-import { TapeReader, payloadOfChunk } from './wasm/tape-read.js';
-import { TapeWriter, OVERFLOW, connectVersion } from './wasm/tape-write.js';
+import { TapeReader } from './wasm/tape-read.js';
+import { payloadOfChunk } from './wasm/payload-of-chunk.js';
+import { TapeWriter, OVERFLOW } from './wasm/tape-write.js';
+import { connectVersion } from './connect-version.js';
+import { asBytes } from './as-bytes.js';
 import { copyOut } from './wasm/copy-out.js';
 import { newBytes } from './new-bytes.js';
 import { MqttError } from './errors.js';
 
-// The largest whole packet MQTT allows: 1 + 4 + 268,435,455 bytes.
-export const MAX_PACKET_SIZE = 268435460;
+import { MAX_PACKET_SIZE } from './max-packet-size.js';
+
+export { MAX_PACKET_SIZE };
+
 
 // A PUBLISH payload of more than this many bytes never enters wasm memory: the
 // decoder stops after the packet's variable header and the payload is taken from the
@@ -52,17 +57,6 @@ function checkOptions(options) {
   return options;
 }
 
-// A plain Uint8Array over the caller's bytes: payloads are made from it, and a Node
-// Buffer's slice() would be a view where a copy is meant. `what` names the call for
-// the error.
-export function asBytes(chunk, what = 'push()') {
-  if (chunk instanceof Uint8Array) {
-    return chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  }
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  throw new TypeError(`${what} takes a Uint8Array, an ArrayBufferView or an ArrayBuffer`);
-}
 
 class Decoder {
   #handle;

@@ -2,7 +2,7 @@
 // browser (ESM, minified) plus mqttw.wasm, against MQTT.js's own browser bundle
 // (node_modules/mqtt/dist/mqtt.min.js). Also the same with the broker included, and
 // the client of `mqtt-wasm/client` (js/client/index.js) over its own module,
-// mqttw-client.wasm (codec and client, no broker).
+// mqttw-client.wasm (the client alone: no codec API, no broker).
 // Usage: node bench/client/bundle.js          (prints what each bundle contains)
 //
 // How ours is bundled: as an app's bundler would, with nothing special. The package's
@@ -100,7 +100,7 @@ export function printBundles(b) {
   row('mqtt-wasm client + broker (createBroker, mqttw.wasm)', b.withBroker, b.wasm);
   console.log(`| MQTT.js (${b.mqttjs.file}) | ${kB(b.mqttjs.bytes)} | ${kB(b.mqttjs.gzip)} | – | **${kB(b.mqttjs.gzip)}** | 1.00× |`);
   console.log(`\nmqttw.wasm: ${kB(b.wasm.bytes)} (${kB(b.wasm.gzip)} gzipped), one module for codec, broker and client.`);
-  console.log(`mqttw-client.wasm: ${kB(b.clientWasm.bytes)} (${kB(b.clientWasm.gzip)} gzipped), codec and client, for mqtt-wasm/client.`);
+  console.log(`mqttw-client.wasm: ${kB(b.clientWasm.bytes)} (${kB(b.clientWasm.gzip)} gzipped), the client alone, for mqtt-wasm/client.`);
   for (const [name, r] of [['mqtt-wasm/client', b.clientOnly], ['client', b.client], ['client + broker', b.withBroker]]) {
     console.log(`\nWhat the ${name} bundle contains (minified bytes per input):`);
     console.log(r.inputs.map((i) => `  ${String(i.bytes).padStart(7)}  ${i.file}`).join('\n'));

@@ -3,15 +3,15 @@
 // Int32 words that JS reads in place (see `batch_view`); the layout is shared with
 // js/client/core.js and must change with it.
 //
-// Packets cross on the codec's tape (tape.hpp) both ways: requests (the CONNECT,
-// PUBLISH, SUBSCRIBE ...) are read from a tape JS wrote with js/wasm/tape-write.js,
-// and the packets a batch's events refer to are written to a tape that
-// js/wasm/tape-read.js turns into mqtt-packet-shaped objects, as the decoder's are.
+// Packets cross as MQTT's own bytes both ways. Requests (the CONNECT, PUBLISH,
+// SUBSCRIBE ...) are whole packets that js/client/wire-write.js wrote into the
+// handle's request buffer, and the client checks them as a server would. The packets
+// a batch's events refer to are the bytes that came, which the client has checked:
+// js/client/wire-read.js turns them into mqtt-packet-shaped objects.
 //
 // Every entry point is a plain C export (cheaper per call than Embind, see
 // codec_api.cpp). Times cross as doubles: milliseconds fit exactly. An entry point
-// that returns a batch returns its address, or 0 when the request tape could not be
-// read (a bug on the JS side): mqttw_client_error() then says why.
+// that returns a batch returns its address.
 #include <emscripten.h>
 
 #include <optional>
@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "mqttw/client/client.hpp"
-#include "tape.hpp"
 #include "wasm_words.hpp"
 
 namespace mqttw::binding {
@@ -33,7 +32,7 @@ struct batch_view {
   std::int32_t event_count;   // 0
   std::int32_t events;        // 1: event_words words each
   std::int32_t packet_count;  // 2
-  std::int32_t tape;          // 3: the packets, on the tape
+  std::int32_t packets;       // 3: packet_words words each
   std::int32_t texts;         // 4: the bytes of reasons and the close text
   std::int32_t timer_low;     // 5: timer_at as two 32-bit halves, 0 for none
   std::int32_t timer_high;    // 6
@@ -48,17 +47,17 @@ struct batch_view {
 // batch's packets, or -1), then the reason text's offset into texts and its length.
 constexpr std::size_t event_words = 8;
 
+// One packet: its bytes' address and length, then its topic's (a PUBLISH's topic,
+// resolved when it came with a Topic Alias; 0 and 0 for other packets).
+constexpr std::size_t packet_words = 4;
+
 struct client_handle {
   std::optional<mqttw::client::client> core;
-  protocol_version version = protocol_version::v311;
-  error problem;  // the CONNECT tape's, or the last request tape's
   std::vector<std::uint8_t> input;
+  std::vector<std::uint8_t> request;  // the packet of the next request
   std::vector<std::int32_t> events;
-  std::vector<std::int32_t> tape;
+  std::vector<std::int32_t> packets;
   std::vector<char> texts;
-  string_cache strings;
-  packet request{std::in_place_type<pingreq_packet>};  // reused by every request
-  publish_packet quick;                                // mqttw_client_publish_quick's
   batch_view view{};
   std::int32_t answer[3]{};  // of mqttw_client_error and mqttw_client_output
   client_status status;
@@ -85,12 +84,19 @@ struct client_handle {
       w[7] = static_cast<std::int32_t>(e.reason.size());
       w += event_words;
     }
-    tape_writer writer(tape, strings);
-    for (const packet& p : b.packets) writer.write(p, version);
+    if (packets.size() < b.packets.size() * packet_words) packets.resize(b.packets.size() * packet_words);
+    w = packets.data();
+    for (const received_packet& p : b.packets) {
+      w[0] = address(p.bytes.data());
+      w[1] = static_cast<std::int32_t>(p.bytes.size());
+      w[2] = address(p.topic.data());
+      w[3] = static_cast<std::int32_t>(p.topic.size());
+      w += packet_words;
+    }
     view.event_count = static_cast<std::int32_t>(b.events.size());
     view.events = address(events.data());
     view.packet_count = static_cast<std::int32_t>(b.packets.size());
-    view.tape = address(tape.data());
+    view.packets = address(packets.data());
     view.close = b.close ? 1 : 0;
     view.close_reason = static_cast<std::int32_t>(b.close_reason);
     view.close_text = b.close_text.empty() ? 0 : text(b.close_text);
@@ -102,29 +108,8 @@ struct client_handle {
     return address(&view);
   }
 
-  // Reads the request tape into `request`; null (and `problem` set) when it does not
-  // hold one packet of type T.
-  template <class T>
-  const T* read(const std::int32_t* words, std::uint32_t count, const char* name) {
-    tape_reader reader(words, count);
-    protocol_version ignored;
-    if (!reader.read(request, ignored)) {
-      unreadable(name, reader.problem());
-      return nullptr;
-    }
-    const T* p = std::get_if<T>(&request);
-    if (!p) wrong_packet(name);
-    return p;
-  }
-
-  // The failures of read(), out of line: it is expanded once per packet type.
-  [[gnu::noinline]] void unreadable(const char* name, std::string_view why) {
-    problem = make_error(reason_code::malformed_packet, std::string("the ") + name + " could not be read: " +
-                                                            std::string(why));
-  }
-  [[gnu::noinline]] void wrong_packet(const char* name) {
-    problem = make_error(reason_code::malformed_packet,
-                         std::string("the tape holds ") + std::string(packet_type_name(type_of(request))) + ", not " + name);
+  bytes_view requested(std::uint32_t at, std::uint32_t length) const {
+    return bytes_view(request.data() + at, length);
   }
 };
 
@@ -136,10 +121,10 @@ client_handle& handle(std::uint32_t h) { return from_handle<client_handle>(h); }
 // Options as words, in this order (js/client/core.js writes them):
 //  0 max_packet_size   1 max_queued   2 ping_timeout_ms
 //  3 flags: 1 queue_qos0, 2 auto_topic_alias, 4 manual_ack, 8 resubscribe
-// and the CONNECT on a tape of `words` words. Always returns a handle: check
+// and the CONNECT's `length` bytes. Always returns a handle: check
 // mqttw_client_error() before anything else, and free it either way.
-extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_client_new(const std::uint32_t* o, const std::int32_t* tape,
-                                                               std::uint32_t words) {
+extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_client_new(const std::uint32_t* o, const std::uint8_t* connect,
+                                                               std::uint32_t length) {
   client_options options;
   options.max_packet_size = o[0];
   options.max_queued = o[1];
@@ -149,21 +134,17 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_client_new(const std::uint32
   options.manual_ack = (o[3] & 4) != 0;
   options.resubscribe = (o[3] & 8) != 0;
   auto* h = new client_handle();
-  if (const auto* connect = h->read<connect_packet>(tape, words, "CONNECT")) {
-    h->version = connect->version;
-    h->core.emplace(options, *connect);
-  }
+  h->core.emplace(options, bytes_view(connect, length));
   return to_handle(h);
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE void mqttw_client_free(std::uint32_t h) { delete &handle(h); }
 
-// Why the client cannot be used (the init error: read it after mqttw_client_new), or
-// why the last request tape could not be read (after a call returned 0), as words:
-// reason code (0 for none), then the reason text's address and length.
+// Why the client cannot be used (the init error: read it after mqttw_client_new), as
+// words: reason code (0 for none), then the reason text's address and length.
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_error(std::uint32_t h) {
   auto& c = handle(h);
-  const error& err = c.problem || !c.core ? c.problem : c.core->init_error();
+  const error& err = c.core->init_error();
   c.answer[0] = static_cast<std::int32_t>(err.code);
   c.answer[1] = address(err.reason.data());
   c.answer[2] = static_cast<std::int32_t>(err.reason.size());
@@ -176,6 +157,18 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_input(std::uint32_t h,
   auto& c = handle(h);
   if (c.input.size() < size) c.input.resize(size);
   return address(c.input.data());
+}
+
+// The request buffer, grown to at least `size` bytes, or given back with 0; JS writes
+// a request's packet there before the call that takes it (`length` bytes from `at`).
+extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_request(std::uint32_t h, std::uint32_t size) {
+  auto& c = handle(h);
+  if (size == 0) {
+    std::vector<std::uint8_t>().swap(c.request);
+  } else if (c.request.size() < size) {
+    c.request.resize(size);
+  }
+  return address(c.request.data());
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_on_open(std::uint32_t h, double now) {
@@ -198,70 +191,44 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_tick(std::uint32_t h, 
   return c.publish(c.core->tick(milliseconds(now)));
 }
 
-// Requests: the packet is on a tape of `words` words at `tape`.
+// Requests: the packet is `length` bytes of the request buffer, from `at`.
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_publish(std::uint32_t h, std::uint32_t tok,
-                                                                  const std::int32_t* tape, std::uint32_t words,
-                                                                  double now) {
+                                                                  std::uint32_t at, std::uint32_t length, double now) {
   auto& c = handle(h);
-  const auto* p = c.read<publish_packet>(tape, words, "PUBLISH");
-  return p ? c.publish(c.core->publish(tok, *p, milliseconds(now))) : 0;
-}
-
-// The common PUBLISH without properties, without a tape: flags are
-// dup << 3 | qos << 1 | retain, and the topic and payload lie in wasm memory.
-extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_publish_quick(std::uint32_t h, std::uint32_t tok,
-                                                                        std::uint32_t flags, const char* topic,
-                                                                        std::uint32_t topic_length,
-                                                                        const std::uint8_t* payload,
-                                                                        std::uint32_t payload_length, double now) {
-  auto& c = handle(h);
-  publish_packet& p = c.quick;
-  p.topic = std::string_view(topic, topic_length);
-  p.payload = bytes_view(payload, payload_length);
-  p.qos = static_cast<qos>((flags >> 1) & 3);
-  p.retain = (flags & 1) != 0;
-  p.dup = (flags & 8) != 0;
-  return c.publish(c.core->publish(tok, p, milliseconds(now)));
+  return c.publish(c.core->publish(tok, c.requested(at, length), milliseconds(now)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_subscribe(std::uint32_t h, std::uint32_t tok,
-                                                                    const std::int32_t* tape, std::uint32_t words,
-                                                                    double now) {
+                                                                    std::uint32_t at, std::uint32_t length, double now) {
   auto& c = handle(h);
-  const auto* p = c.read<subscribe_packet>(tape, words, "SUBSCRIBE");
-  return p ? c.publish(c.core->subscribe(tok, *p, milliseconds(now))) : 0;
+  return c.publish(c.core->subscribe(tok, c.requested(at, length), milliseconds(now)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_unsubscribe(std::uint32_t h, std::uint32_t tok,
-                                                                      const std::int32_t* tape, std::uint32_t words,
-                                                                      double now) {
+                                                                      std::uint32_t at, std::uint32_t length, double now) {
   auto& c = handle(h);
-  const auto* p = c.read<unsubscribe_packet>(tape, words, "UNSUBSCRIBE");
-  return p ? c.publish(c.core->unsubscribe(tok, *p, milliseconds(now))) : 0;
+  return c.publish(c.core->unsubscribe(tok, c.requested(at, length), milliseconds(now)));
 }
 
-extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_auth(std::uint32_t h, const std::int32_t* tape,
-                                                               std::uint32_t words, double now) {
+extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_auth(std::uint32_t h, std::uint32_t at, std::uint32_t length, double now) {
   auto& c = handle(h);
-  const auto* p = c.read<auth_packet>(tape, words, "AUTH");
-  return p ? c.publish(c.core->auth(*p, milliseconds(now))) : 0;
+  return c.publish(c.core->auth(c.requested(at, length), milliseconds(now)));
 }
 
-extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_disconnect(std::uint32_t h, const std::int32_t* tape,
-                                                                     std::uint32_t words, double now) {
+extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_disconnect(std::uint32_t h, std::uint32_t at,
+                                                                     std::uint32_t length, double now) {
   auto& c = handle(h);
-  const auto* p = c.read<disconnect_packet>(tape, words, "DISCONNECT");
-  return p ? c.publish(c.core->disconnect(*p, milliseconds(now))) : 0;
+  return c.publish(c.core->disconnect(c.requested(at, length), milliseconds(now)));
 }
 
 // A PUBLISH from an application store, with its packet id; `released` when its PUBREC
 // had come.
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_restore(std::uint32_t h, std::uint32_t tok,
-                                                                  const std::int32_t* tape, std::uint32_t words,
-                                                                  std::uint32_t released, double now) {
+                                                                  std::uint32_t at, std::uint32_t length,
+                                                                  std::uint32_t released,
+                                                                  double now) {
   auto& c = handle(h);
-  const auto* p = c.read<publish_packet>(tape, words, "PUBLISH");
-  return p ? c.publish(c.core->restore(tok, *p, released != 0, milliseconds(now))) : 0;
+  return c.publish(c.core->restore(tok, c.requested(at, length), released != 0, milliseconds(now)));
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_ack(std::uint32_t h, std::uint32_t packet_id,

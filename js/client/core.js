@@ -14,21 +14,27 @@
 // as js/codec.js decodes them. The sink may call back into the core: the batch is read
 // out first. What a sink method throws is thrown by the call once the rest of the
 // batch has been handed out.
-import { boundary } from '../wasm/boundary.js';
-import { TapeReader, utf8 } from '../wasm/tape-read.js';
-import { TapeWriter, OVERFLOW, connectVersion } from '../wasm/tape-write.js';
+//
+// Packets cross as MQTT bytes: requests are written by wire-write.js into the core's
+// request buffer (the core checks them as a server would), and the packets of a batch
+// are the bytes that came, read by wire-read.js.
+import { clientHost } from '../wasm/client-host.js';
+import { utf8 } from '../wasm/utf8.js';
+import { connectVersion } from '../connect-version.js';
 import { copyOut } from '../wasm/copy-out.js';
 import { MqttError } from '../errors.js';
-import { asBytes } from '../codec.js';
+import { asBytes } from '../as-bytes.js';
+import { writeInto, writeQuickPublish, written, writtenStart, writtenEnd, encodePacket } from './wire-write.js';
+import { decodePacket } from './wire-read.js';
 
 // The exports of client_api.cpp, by their names without `_mqttw_client_` (a property
 // of this small object costs less to look up than one of the module object). Taken by
-// the first ClientCore, from the module attached to the boundary (js/wasm/boundary.js)
-// by then, which may be after this file is evaluated.
+// the first ClientCore, from the module attached to the client's host
+// (js/wasm/client-host.js) by then, which may be after this file is evaluated.
 const EXPORTS = [
   'abandon', 'ack', 'auth', 'clear_output', 'disconnect', 'error',
   'free', 'input', 'new', 'on_bytes', 'on_closed', 'on_open',
-  'output', 'publish', 'publish_quick', 'report_store_events', 'restore', 'status',
+  'output', 'publish', 'report_store_events', 'request', 'restore', 'status',
   'subscribe', 'tick', 'unsubscribe',
 ];
 let C = null;
@@ -44,8 +50,9 @@ const SINK_METHODS = [
   'disconnected', 'resubscribed', 'output', 'close',
 ];
 
-// batch_view and the event words, as client_api.cpp lays them out.
+// batch_view, the event words and the packet words, as client_api.cpp lays them out.
 const EVENT_WORDS = 8;
+const PACKET_WORDS = 4;
 const CONNECTED = 1;
 const REFUSED = 2;
 const MESSAGE = 3;
@@ -57,117 +64,12 @@ const AUTH = 8;
 const DISCONNECTED = 9;
 const RESUBSCRIBED = 10;
 
-// Packet types on the request tape.
-const CONNECT = 1;
-const PUBLISH = 3;
-const SUBSCRIBE = 8;
-const UNSUBSCRIBE = 10;
-const DISCONNECT = 14;
-const AUTH_PACKET = 15;
-
-// The request areas (shared with the codec's encode()) give their memory back after a
-// request that grew them past this.
+// The request buffer is given back when a request grew it past this.
 const SHRINK_ABOVE = 1 << 20;
-
-// Requests leave the packet id to the client: a packet without one gets 0.
-class RequestWriter extends TapeWriter {
-  messageId(packet) {
-    if (packet.messageId === undefined || packet.messageId === null) this.word(0);
-    else super.messageId(packet);
-  }
-}
-
-const writer = new RequestWriter(boundary);
+const REQUEST_START = 1024;
 
 function invalid(message) {
   return new MqttError(0x81, message);
-}
-
-// A first guess at the bytes a packet needs, so that a big payload grows the scratch
-// area once rather than by doubling.
-function estimateBytes(packet) {
-  const payload = packet.payload ?? packet.will?.payload;
-  if (typeof payload === 'string') return payload.length * 3;
-  return payload?.byteLength ?? 0;
-}
-
-// Writes `packet` as a packet of `type` on the request tape, growing the request areas
-// until it fits. Returns the words written; the tape is at boundary.requestPtr.
-function writeRequest(type, packet, version) {
-  if (typeof packet !== 'object' || packet === null) throw invalid('a packet must be an object');
-  for (;;) {
-    writer.begin();
-    try {
-      switch (type) {
-        case PUBLISH: writer.publish(packet, version); break;
-        case SUBSCRIBE: writer.subscribe(packet, version); break;
-        case UNSUBSCRIBE: writer.unsubscribe(packet, version); break;
-        case CONNECT: writer.connect(packet); break;
-        default: {
-          const name = type === DISCONNECT ? 'disconnect' : 'auth';
-          writer.word(type | (version << 8));
-          writer.code(packet.reasonCode, 'reasonCode', name);
-          writer.properties(packet.properties, name);
-        }
-      }
-      return writer.words;
-    } catch (err) {
-      if (err !== OVERFLOW) throw err;
-      boundary.reserveRequest(boundary.scratchCap * 2 + estimateBytes(packet), boundary.requestCap * 2);
-    }
-  }
-}
-
-// The common PUBLISH, without properties, to a topic used before and with a small
-// payload, goes without a tape: its topic is already in wasm memory (the tape writer's
-// string cache) and its payload is copied to the scratch area. Returns the batch, or
-// -1 when the packet is not such a one (the tape path then checks it and says why).
-// The last topic's entry in the string cache (whose strings stay for good).
-let lastTopic;
-let lastTopicPtr = 0;
-let lastTopicLen = 0;
-
-function quickPublish(h, token, packet, now) {
-  const qos = packet.qos ?? 0;
-  if (qos !== 0 && qos !== 1 && qos !== 2) return -1;
-  const topic = packet.topic;
-  if (typeof topic !== 'string') return -1;
-  if (topic !== lastTopic) {
-    const cached = writer.stringCache.get(topic);
-    if (cached === undefined) return -1;
-    lastTopic = topic;
-    lastTopicPtr = cached.ptr;
-    lastTopicLen = cached.len;
-  }
-  const payload = packet.payload;
-  const b = boundary;
-  b.refresh();
-  const u8 = b.u8;
-  const start = b.scratchPtr;
-  let length = 0;
-  if (typeof payload === 'string') {
-    length = payload.length;
-    if (length > 64) return -1;
-    for (let i = 0; i < length; i++) {
-      const c = payload.charCodeAt(i);
-      if (c > 0x7f) return -1;
-      u8[start + i] = c;
-    }
-  } else if (payload instanceof Uint8Array) {
-    length = payload.length;
-    if (length > b.scratchCap) return -1;
-    // For a few bytes a loop beats TypedArray.set, which has a fixed cost.
-    if (length <= 32) for (let i = 0; i < length; i++) u8[start + i] = payload[i];
-    else u8.set(payload, start);
-  } else if (payload !== undefined && payload !== null) {
-    return -1;
-  }
-  const flags = (packet.dup ? 8 : 0) | (qos << 1) | (packet.retain ? 1 : 0);
-  return C.publish_quick(h, token, flags, lastTopicPtr, lastTopicLen, start, length, now);
-}
-
-function shrinkRequest() {
-  if (boundary.scratchCap > SHRINK_ABOVE || boundary.requestCap > SHRINK_ABOVE >> 2) boundary.shrinkRequest();
 }
 
 function optionFlags(o) {
@@ -181,9 +83,16 @@ export class ClientCore {
   #sink;
   #version;
   #token = {};
-  #reader = new TapeReader();
+  #zeroCopy;
   #inputPtr = 0;
   #inputCap = 0;
+  // The request buffer in wasm memory, and a view of it (remade when memory grows).
+  #requestPtr = 0;
+  #requestCap = 0;
+  #requestView = null;
+  #requestAt = 0;  // where the last request's bytes start in the buffer
+  // The chunk given to onBytes, while its batch is read.
+  #chunk = null;
   // Event words copied out of wasm, one array per nesting depth of sink calls.
   #depth = 0;
   #events = [];
@@ -204,20 +113,19 @@ export class ClientCore {
     }
     this.#sink = sink;
     this.#version = connectVersion(connectPacket);
-    this.#reader.zeroCopy = options.zeroCopy ?? true;
-    const words = writeRequest(CONNECT, connectPacket, this.#version);
-    const tape = boundary.requestPtr;
-    const M = boundary.module;
-    const o = M._malloc(16);
+    this.#zeroCopy = options.zeroCopy ?? true;
+    const connect = encodePacket({ ...connectPacket, cmd: 'connect' }, this.#version);
+    const M = clientHost.module;
+    const o = M._malloc(16 + connect.length);
     const i32 = M.HEAP32;
     i32[o >> 2] = options.maxPacketSize;
     i32[(o >> 2) + 1] = options.maxQueued;
     i32[(o >> 2) + 2] = options.pingTimeout;
     i32[(o >> 2) + 3] = optionFlags(options);
+    M.HEAPU8.set(connect, o + 16);
     C ??= clientExports(M);
-    const handle = C.new(o, tape, words);
+    const handle = C.new(o, o + 16, connect.length);
     M._free(o);
-    shrinkRequest();
     const err = readError(handle);
     if (err) {
       C.free(handle);
@@ -227,10 +135,10 @@ export class ClientCore {
     handles.register(this, handle, this.#token);
   }
 
-  onOpen(now) { this.#read(C.on_open(this.#live(), now), false); }
-  onClosed(now) { this.#read(C.on_closed(this.#live(), now), false); }
-  tick(now) { this.#read(C.tick(this.#live(), now), false); }
-  abandon(now) { this.#read(C.abandon(this.#live(), now), false); }
+  onOpen(now) { this.#read(C.on_open(this.#live(), now)); }
+  onClosed(now) { this.#read(C.on_closed(this.#live(), now)); }
+  tick(now) { this.#read(C.tick(this.#live(), now)); }
+  abandon(now) { this.#read(C.abandon(this.#live(), now)); }
 
   onBytes(chunk, now) {
     const h = this.#live();
@@ -240,48 +148,46 @@ export class ClientCore {
       this.#inputPtr = C.input(h, length);
       this.#inputCap = length;
     }
-    boundary.refresh();
-    boundary.u8.set(bytes, this.#inputPtr);
-    const reader = this.#reader;
-    reader.chunk = bytes;
-    reader.chunkOffset = 0;
-    reader.inputPtr = this.#inputPtr;
-    reader.inputLen = length;
-    this.#read(C.on_bytes(h, length, now), true);
+    clientHost.refresh();
+    clientHost.u8.set(bytes, this.#inputPtr);
+    this.#chunk = bytes;
+    try {
+      this.#read(C.on_bytes(h, length, now));
+    } finally {
+      this.#chunk = null;  // do not pin the caller's chunk
+    }
   }
 
   publish(token, packet, now) {
     const h = this.#live();
-    if (typeof packet === 'object' && packet !== null && packet.properties == null) {
-      const view = quickPublish(h, token, packet, now);
-      if (view > 0) return this.#read(view, false);
-    }
-    const words = writeRequest(PUBLISH, packet, this.#version);
-    this.#request(C.publish(h, token, boundary.requestPtr, words, now));
+    let length = typeof packet === 'object' && packet !== null ? writeQuickPublish(packet, this.#version, this.#view(), true) : 0;
+    if (length !== 0) this.#requestAt = 0;
+    else length = this.#write(packet, true, 'publish');
+    this.#request(C.publish(h, token, this.#requestAt, length, now), length);
   }
 
   subscribe(token, packet, now) {
     const h = this.#live();
-    const words = writeRequest(SUBSCRIBE, packet, this.#version);
-    this.#request(C.subscribe(h, token, boundary.requestPtr, words, now));
+    const length = this.#write(packet, true, 'subscribe');
+    this.#request(C.subscribe(h, token, this.#requestAt, length, now), length);
   }
 
   unsubscribe(token, packet, now) {
     const h = this.#live();
-    const words = writeRequest(UNSUBSCRIBE, packet, this.#version);
-    this.#request(C.unsubscribe(h, token, boundary.requestPtr, words, now));
+    const length = this.#write(packet, true, 'unsubscribe');
+    this.#request(C.unsubscribe(h, token, this.#requestAt, length, now), length);
   }
 
   auth(packet, now) {
     const h = this.#live();
-    const words = writeRequest(AUTH_PACKET, packet, this.#version);
-    this.#request(C.auth(h, boundary.requestPtr, words, now));
+    const length = this.#write(packet, false, 'auth');
+    this.#request(C.auth(h, this.#requestAt, length, now), length);
   }
 
   disconnect(packet, now) {
     const h = this.#live();
-    const words = writeRequest(DISCONNECT, packet ?? {}, this.#version);
-    this.#request(C.disconnect(h, boundary.requestPtr, words, now));
+    const length = this.#write(packet ?? {}, false, 'disconnect');
+    this.#request(C.disconnect(h, this.#requestAt, length, now), length);
   }
 
   // A QoS 1/2 PUBLISH from an application store, with its messageId.
@@ -291,12 +197,12 @@ export class ClientCore {
     if (!Number.isInteger(id) || id < 1 || id > 0xffff) {
       throw invalid(`a restored publish needs a messageId from 1 to 65535, not ${String(id)}`);
     }
-    const words = writeRequest(PUBLISH, packet, this.#version);
-    this.#request(C.restore(h, token, boundary.requestPtr, words, released ? 1 : 0, now));
+    const length = this.#write(packet, false, 'publish');
+    this.#request(C.restore(h, token, this.#requestAt, length, released ? 1 : 0, now), length);
   }
 
   ack(packetId, reasonCode, now) {
-    this.#read(C.ack(this.#live(), packetId, reasonCode ?? 0, now), false);
+    this.#read(C.ack(this.#live(), packetId, reasonCode ?? 0, now));
   }
 
   reportStoreEvents(on) {
@@ -305,8 +211,8 @@ export class ClientCore {
 
   status() {
     const at = C.status(this.#live()) >> 2;
-    boundary.refresh();
-    const i32 = boundary.i32;
+    clientHost.refresh();
+    const i32 = clientHost.i32;
     return {
       connected: i32[at] !== 0,
       inflight: i32[at + 1],
@@ -317,7 +223,7 @@ export class ClientCore {
       maximumQos: i32[at + 6],
       retainAvailable: i32[at + 7] !== 0,
       keepalive: i32[at + 8],
-      clientId: i32[at + 10] === 0 ? '' : utf8(boundary.u8, i32[at + 9], i32[at + 10]),
+      clientId: i32[at + 10] === 0 ? '' : utf8(clientHost.u8, i32[at + 9], i32[at + 10]),
     };
   }
 
@@ -325,10 +231,10 @@ export class ClientCore {
   takeOutput() {
     const h = this.#live();
     const at = C.output(h) >> 2;
-    boundary.refresh();
-    const length = boundary.i32[at + 1];
+    clientHost.refresh();
+    const length = clientHost.i32[at + 1];
     if (length === 0) return null;
-    const bytes = copyOut(boundary.u8, boundary.i32[at], length);
+    const bytes = copyOut(clientHost.u8, clientHost.i32[at], length);
     C.clear_output(h);
     return bytes;
   }
@@ -345,33 +251,86 @@ export class ClientCore {
     return this.#handle;
   }
 
-  // After a request: 0 means the tape could not be read (a bug here, not the caller's).
-  #request(view) {
-    if (boundary.scratchCap > SHRINK_ABOVE) shrinkRequest();
-    if (view === 0) throw readError(this.#handle);
-    this.#read(view, false);
+  // Writes a request's packet into the request buffer, growing it when the packet
+  // does not fit; returns its length (it starts at #requestAt). `anyId`: the client
+  // chooses the packet id, so a placeholder goes where the packet needs one.
+  #write(packet, anyId, cmd) {
+    if (typeof packet !== 'object' || packet === null) throw invalid('a packet must be an object');
+    if (packet.cmd === undefined) packet = { ...packet, cmd };
+    if (writeInto(packet, this.#version, this.#view(), anyId)) {
+      this.#requestAt = writtenStart;
+      return writtenEnd - writtenStart;
+    }
+    // It did not fit: it was written elsewhere, and goes into a bigger buffer.
+    const length = writtenEnd - writtenStart;
+    const bytes = written;
+    const start = writtenStart;
+    this.#requestPtr = C.request(this.#handle, length);
+    this.#requestCap = length;
+    this.#requestView = null;
+    clientHost.refresh();
+    clientHost.u8.set(bytes.subarray(start, start + length), this.#requestPtr);
+    this.#requestAt = 0;
+    return length;
+  }
+
+  // The request buffer, as a view of wasm memory.
+  #view() {
+    const view = this.#requestView;
+    // A view of memory that has grown since is detached, of length 0.
+    if (view !== null && view.length !== 0) return view;
+    if (this.#requestCap === 0) {
+      this.#requestPtr = C.request(this.#handle, REQUEST_START);
+      this.#requestCap = REQUEST_START;
+    }
+    clientHost.refresh();
+    return (this.#requestView = clientHost.u8.subarray(this.#requestPtr, this.#requestPtr + this.#requestCap));
+  }
+
+  // After a request of `length` bytes: a buffer grown past SHRINK_ABOVE is given back.
+  #request(view, length) {
+    if (length > SHRINK_ABOVE) {
+      C.request(this.#handle, 0);
+      this.#requestCap = 0;
+      this.#requestView = null;
+    }
+    this.#read(view);
+  }
+
+  // The packets of a batch, from their words at i32[at]. One that lies in the chunk
+  // being read is read from the caller's chunk, so that a large payload may stay a
+  // view of it (zeroCopy); the others from wasm memory, copied out.
+  #packets(at, count) {
+    const i32 = clientHost.i32;
+    const u8 = clientHost.u8;
+    const chunk = this.#zeroCopy ? this.#chunk : null;
+    const packets = new Array(count);
+    for (let k = 0; k < count; k++, at += PACKET_WORDS) {
+      const ptr = i32[at];
+      const length = i32[at + 1];
+      const inChunk = chunk !== null ? ptr - this.#inputPtr : -1;
+      const packet = inChunk >= 0 && inChunk + length <= chunk.length
+        ? decodePacket(chunk, inChunk, length, this.#version, true)
+        : decodePacket(u8, ptr, length, this.#version, false);
+      // A PUBLISH that came with a Topic Alias in place of its topic: the one it stands for.
+      if (i32[at + 3] !== 0 && packet.topic === '') packet.topic = utf8(u8, i32[at + 2], i32[at + 3]);
+      packets[k] = packet;
+    }
+    return packets;
   }
 
   // Reads the batch at `view` (batch_view in client_api.cpp) and hands it out. The sink
   // may call back into the core, which writes its own batch over this one (and may grow
   // wasm memory): everything is read out before the sink runs. The timer goes first, so
   // that one a nested call asks for comes after it and wins, as the core means.
-  #read(view, fromChunk) {
-    boundary.refresh();
-    const i32 = boundary.i32;
+  #read(view) {
+    clientHost.refresh();
+    const i32 = clientHost.i32;
     const w = view >> 2;
     const eventCount = i32[w];
     const packetCount = i32[w + 2];
-    const reader = this.#reader;
     let packets;
-    if (packetCount) {
-      reader.u8 = boundary.u8;
-      reader.i32 = i32;
-      reader.pos = i32[w + 3] >> 2;
-      if (!fromChunk) reader.inputLen = 0;
-      packets = reader.readPackets(packetCount, null);
-    }
-    if (fromChunk) reader.chunk = null;  // do not pin the caller's chunk
+    if (packetCount) packets = this.#packets(i32[w + 3] >> 2, packetCount);
     const timerAt = (i32[w + 5] >>> 0) + (i32[w + 6] >>> 0) * 2 ** 32;
     const close = i32[w + 7] !== 0;
     const outputLength = i32[w + 11];
@@ -395,7 +354,7 @@ export class ClientCore {
       e3 = i32[at + 3];
       e4 = i32[at + 4];
       if (i32[at + 5] >= 0) packet0 = packets[i32[at + 5]];
-      if (i32[at + 7]) reason0 = utf8(boundary.u8, i32[w + 4] + i32[at + 6], i32[at + 7]);
+      if (i32[at + 7]) reason0 = utf8(clientHost.u8, i32[w + 4] + i32[at + 6], i32[at + 7]);
     } else if (eventCount > 1) {
       const size = eventCount * EVENT_WORDS;
       events = this.#events[this.#depth];
@@ -406,7 +365,7 @@ export class ClientCore {
       for (let k = 0; k < size; k++) events[k] = i32[at + k];
       for (let k = 0; k < size; k += EVENT_WORDS) {
         if (events[k + 7] !== 0) {
-          (reasons ??= [])[k / EVENT_WORDS] = utf8(boundary.u8, i32[w + 4] + events[k + 6], events[k + 7]);
+          (reasons ??= [])[k / EVENT_WORDS] = utf8(clientHost.u8, i32[w + 4] + events[k + 6], events[k + 7]);
         }
       }
     }
@@ -414,7 +373,7 @@ export class ClientCore {
     let closeText = '';
     if (close) {
       closeReason = i32[w + 8];
-      if (i32[w + 10]) closeText = utf8(boundary.u8, i32[w + 4] + i32[w + 9], i32[w + 10]);
+      if (i32[w + 10]) closeText = utf8(clientHost.u8, i32[w + 4] + i32[w + 9], i32[w + 10]);
     }
 
     const sink = this.#sink;
@@ -470,9 +429,9 @@ function event(sink, kind, token, code, packetId, sessionPresent, packet, reason
 // MqttError, or null.
 function readError(handle) {
   const at = C.error(handle) >> 2;
-  boundary.refresh();
-  const code = boundary.i32[at];
+  clientHost.refresh();
+  const code = clientHost.i32[at];
   if (code === 0) return null;
-  const length = boundary.i32[at + 2];
-  return new MqttError(code, length ? utf8(boundary.u8, boundary.i32[at + 1], length) : 'the client refused it');
+  const length = clientHost.i32[at + 2];
+  return new MqttError(code, length ? utf8(clientHost.u8, clientHost.i32[at + 1], length) : 'the client refused it');
 }

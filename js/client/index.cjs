@@ -2,7 +2,7 @@
 // The client without the broker, as js/client/index.js, loaded with import() on first
 // use (see js/index.cjs):
 //   const client = await connectAsync(target, options);
-//   const mqtt = await load();   // the ES module: connect, encode, createDecoder, MqttError, ...
+//   const mqtt = await load();   // the ES module: connect, MqttClient, MqttError, ...
 'use strict';
 const { loader, forward } = require('../cjs-forward.cjs');
 

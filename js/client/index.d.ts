@@ -1,6 +1,7 @@
-// mqtt-wasm/client: the declarations of 'mqtt-wasm', less createBroker (a type here only).
+// mqtt-wasm/client: the declarations of 'mqtt-wasm', less createBroker (a type here
+// only) and the codec's API (in 'mqtt-wasm/codec').
 export type * from '../index.js';
 export {
   connect, connectAsync, MqttClient, MemoryStore, MqttError,
-  createDecoder, encode, MAX_PACKET_SIZE, REASON_CODES, reasonCodeName, topicMatchesFilter,
+  REASON_CODES, reasonCodeName, topicMatchesFilter,
 } from '../index.js';

@@ -1,7 +1,7 @@
 // connect()'s options: MQTT.js's names and defaults, checked at once with a clear
 // error, and what is made of them: the CONNECT the core sends on every connection, the
 // core's own options, and the options handed to the transport.
-import { MAX_PACKET_SIZE } from '../codec.js';
+import { MAX_PACKET_SIZE } from '../max-packet-size.js';
 import { checkPayload, checkTopicName, kind } from './requests.js';
 import { checkStore } from './store.js';
 

@@ -20,7 +20,8 @@
 // protocol level) give an MqttError 0x81 Malformed Packet; nothing else is thrown and
 // nothing loops.
 import { MqttError } from '../errors.js';
-import { utf8, payloadOfChunk } from '../wasm/tape-read.js';
+import { utf8 } from '../wasm/utf8.js';
+import { payloadOfChunk } from '../wasm/payload-of-chunk.js';
 import { copyOut } from '../wasm/copy-out.js';
 import { PROPERTY_BY_ID, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 

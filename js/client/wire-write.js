@@ -12,7 +12,7 @@
 //       One write at a time: the state is this module's (not reentrant).
 //
 // `version` is the protocol level (3, 4 or 5) of every packet but CONNECT, whose own
-// protocolVersion decides (tape-write.js connectVersion). Only what JS must know is
+// protocolVersion decides (connect-version.js). Only what JS must know is
 // checked here: the types of the fields, with the errors and messages encode() gives
 // (MqttError 0x81 naming the field), and what the wire cannot carry: a string or
 // binary field of more than 65,535 bytes, a body longer than the Remaining Length can
@@ -22,7 +22,7 @@
 // Every other rule of MQTT (wildcards, UTF-8 validity, which property goes where, ...)
 // is the wasm's to check on these bytes.
 import { MqttError } from '../errors.js';
-import { connectVersion } from '../wasm/tape-write.js';
+import { connectVersion } from '../connect-version.js';
 import { copyOut } from '../wasm/copy-out.js';
 import { PROPERTY_BY_NAME, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 
@@ -264,7 +264,15 @@ function property(info, value) {
   }
 }
 
-const messageId = (packet) => integer(packet.messageId, 'messageId', 0, 0xffff, packet.cmd);
+// With `anyId` (a request to the client core, which chooses the ids itself) a missing
+// messageId is fine, and 1 goes on the wire where the packet needs one.
+let anyId = false;
+function messageId(packet) {
+  const id = packet.messageId;
+  if (anyId && (id === undefined || id === null)) return 1;
+  integer(id, 'messageId', 0, 0xffff, packet.cmd);
+  return anyId ? 1 : id;
+}
 
 function code(value, owner) {
   return value === undefined ? 0 : integer(value, 'reasonCode', 0, 255, owner);
@@ -369,10 +377,28 @@ function unsubscribe(packet, v5) {
  * Writes `packet` and returns a view of its bytes: in `buffer` when given and big
  * enough, else in a new buffer (see the top of this file). Throws MqttError.
  * @param {object} packet @param {3 | 4 | 5} version @param {Uint8Array} [buffer]
+ * @param {boolean} [anyPacketId] the packet is a request to the client core, which
+ *   chooses packet ids: a messageId may be left out, and 1 is written for any
  * @returns {Uint8Array}
  */
-export function writePacket(packet, version, buffer) {
+export function writePacket(packet, version, buffer, anyPacketId = false) {
+  writeInto(packet, version, buffer, anyPacketId);
+  return written.subarray(writtenStart, writtenEnd);
+}
+
+// The last write of writeInto: the array the packet went to, and where it lies in it.
+export let written = null;
+export let writtenStart = 0;
+export let writtenEnd = 0;
+
+/**
+ * writePacket without making a view, for a caller that writes many packets into one
+ * buffer: the packet is written[writtenStart, writtenEnd). Returns whether `written`
+ * is `buffer` (false: the packet did not fit, and went to a new, bigger array).
+ */
+export function writeInto(packet, version, buffer, anyPacketId = false) {
   if (typeof packet !== 'object' || packet === null) throw invalid('a packet must be an object');
+  anyId = anyPacketId;
   u8 = buffer ?? (scratch ??= new Uint8Array(16384));
   // The body starts after room for the longest fixed header: 1 + 4 bytes.
   pos = 0;
@@ -407,7 +433,10 @@ export function writePacket(packet, version, buffer) {
   const start = 4 - varintSize(remaining);
   u8[start] = first;
   varintAt(start + 1, remaining);
-  return u8.subarray(start, pos);
+  written = u8;
+  writtenStart = start;
+  writtenEnd = pos;
+  return u8 === buffer;
 }
 
 /**
@@ -422,4 +451,92 @@ export function encodePacket(packet, version) {
   // when it is not much bigger than the packet.
   if (view.buffer !== scratch.buffer && view.length * 2 >= view.buffer.byteLength) return view;
   return copyOut(view, 0, view.length);
+}
+
+// The common PUBLISH, written without the general writer: no properties, a topic of
+// ASCII, and a payload of bytes or of short ASCII text. The last topic's bytes are
+// kept, so a topic used again is copied, not encoded.
+let lastTopic = '';
+let lastTopicBytes = new Uint8Array(0);
+
+function asciiBytes(text, max) {
+  if (text.length > max) return null;
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return null;
+    bytes[i] = c;
+  }
+  return bytes;
+}
+
+/**
+ * Writes such a PUBLISH at buffer[0, returned length), with `anyPacketId` as
+ * writePacket has it, and returns its length; 0 when the packet is not such a one or
+ * does not fit (writeInto then writes it, or says what is wrong with it).
+ * @param {object} packet @param {3 | 4 | 5} version @param {Uint8Array} buffer
+ * @param {boolean} anyPacketId
+ * @returns {number}
+ */
+export function writeQuickPublish(packet, version, buffer, anyPacketId) {
+  if (packet.cmd !== 'publish' || packet.properties != null) return 0;
+  const qos = packet.qos ?? 0;
+  if (qos !== 0 && qos !== 1 && qos !== 2) return 0;
+  const id = packet.messageId;
+  const idGiven = id !== undefined && id !== null;
+  if (qos > 0 && (idGiven || !anyPacketId) && !(Number.isInteger(id) && id >= 0 && id <= 0xffff)) return 0;
+  const topic = packet.topic;
+  if (topic !== lastTopic) {
+    if (typeof topic !== 'string') return 0;
+    const bytes = asciiBytes(topic, 256);
+    if (bytes === null) return 0;
+    lastTopic = topic;
+    lastTopicBytes = bytes;
+  }
+  const payload = packet.payload;
+  let text = null;
+  let plen = 0;
+  if (payload instanceof Uint8Array) {
+    plen = payload.length;
+  } else if (typeof payload === 'string') {
+    if (payload.length > 64) return 0;
+    text = payload;
+    plen = payload.length;
+  } else if (payload !== undefined && payload !== null) {
+    return 0;
+  }
+  const tlen = lastTopicBytes.length;
+  const body = 2 + tlen + (qos > 0 ? 2 : 0) + (version === 5 ? 1 : 0) + plen;
+  const header = 1 + varintSize(body);
+  if (body > MAX_VARINT || header + body > buffer.length) return 0;
+  buffer[0] = 0x30 | (packet.dup ? 8 : 0) | (qos << 1) | (packet.retain ? 1 : 0);
+  let at = 1;
+  for (let left = body; ; ) {
+    const low = left & 0x7f;
+    left >>>= 7;
+    buffer[at++] = left ? low | 0x80 : low;
+    if (!left) break;
+  }
+  buffer[at++] = tlen >> 8;
+  buffer[at++] = tlen;
+  for (let i = 0; i < tlen; i++) buffer[at + i] = lastTopicBytes[i];
+  at += tlen;
+  if (qos > 0) {
+    const wire = anyPacketId ? 1 : id;
+    buffer[at++] = wire >> 8;
+    buffer[at++] = wire;
+  }
+  if (version === 5) buffer[at++] = 0;  // no properties
+  if (text !== null) {
+    for (let i = 0; i < plen; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) return 0;
+      buffer[at + i] = c;
+    }
+  } else if (plen <= 32) {
+    for (let i = 0; i < plen; i++) buffer[at + i] = payload[i];
+  } else if (plen > 0) {
+    buffer.set(payload, at);
+  }
+  return at + plen;
 }

@@ -9,7 +9,7 @@
 // the client. When a program imports both entries, the first module loaded serves
 // the codec and the client; the broker always runs on the whole one. Code here and in
 // those files therefore touches the module only when called, never when imported.
-import { utf8 } from './tape-read.js';
+import { utf8 } from './utf8.js';
 
 // Word indexes of io_state; keep in step with codec_api.cpp.
 const INPUT_PTR = 0;

@@ -1,12 +1,11 @@
-// Instantiates one of the package's wasm modules, given the URL of its .wasm, and
-// attaches it to the boundary (boundary.js says which one the codec and the client
-// then use). The modules are standalone wasm (CMakeLists.txt, `mqttw_wasm_module`):
+// Instantiates one of the package's wasm modules, given the URL of its .wasm (the
+// module.js, client-module.js and codec-module.js that load them attach them to what
+// runs on them). The modules are standalone wasm (CMakeLists.txt, `mqttw_wasm_module`):
 // no Emscripten JS runtime, two imports, and their C functions exported by name.
 // Resolves to the module object: each exported function as `_name` (`_malloc`,
 // `_mqttw_client_new`, ...) and views of the memory as HEAPU8 and HEAP32, made anew
 // whenever the memory grows.
 import { isNode } from '../environment.js';
-import { boundary } from './boundary.js';
 import * as browser from './load-browser.js';
 
 export async function loadModule(wasmUrl) {
@@ -33,6 +32,5 @@ export async function loadModule(wasmUrl) {
   }
   views();
   exports._initialize();  // the C++ static constructors
-  boundary.attach(M);
   return M;
 }

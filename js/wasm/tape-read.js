@@ -2,44 +2,14 @@
 // like mqtt-packet's. This is the hot path of decoding: objects are built here, in JS,
 // from a flat table, and repeated topics come from a cache instead of being decoded.
 import { copyOut } from './copy-out.js';
+import { utf8 } from './utf8.js';
+import { payloadOfChunk } from './payload-of-chunk.js';
 import {
   CMD, STRING_ID_NEW, CONNECT_CLEAN, CONNECT_WILL, CONNECT_WILL_RETAIN, CONNECT_USERNAME, CONNECT_PASSWORD,
 } from './tape-layout.js';
 import { PROPERTY_BY_ID, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 
-// ignoreBOM: a leading U+FEFF is part of the string and must not be stripped
-// [MQTT-1.5.4-3]; TextDecoder's default would drop it.
-const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-const charCodes = [];
-
-// The codec has already checked that the bytes are valid MQTT UTF-8. Short ASCII
-// strings are built from char codes: TextDecoder has a fixed cost of about 60 ns.
-export function utf8(u8, ptr, len) {
-  if (len <= 64) {
-    charCodes.length = len;
-    for (let i = 0; i < len; i++) {
-      const c = u8[ptr + i];
-      if (c > 0x7f) return textDecoder.decode(u8.subarray(ptr, ptr + len));
-      charCodes[i] = c;
-    }
-    return String.fromCharCode.apply(null, charCodes);
-  }
-  return textDecoder.decode(u8.subarray(ptr, ptr + len));
-}
-
-/**
- * A payload at `start` in the caller's `chunk`: with zero-copy, a view of the chunk
- * when the payload is big enough to be worth pinning the chunk's buffer (at least a
- * sixteenth of it: all 64 KiB payloads of a 1 MiB read), as mqtt-packet does;
- * otherwise a copy.
- */
-export function payloadOfChunk(chunk, start, len, zeroCopy) {
-  if (zeroCopy && len * 16 >= chunk.buffer.byteLength) {
-    return new Uint8Array(chunk.buffer, chunk.byteOffset + start, len);
-  }
-  return copyOut(chunk, start, len);
-}
 
 /**
  * Reading state for one push. `chunk` is the caller's input; bytes at

@@ -3,6 +3,7 @@
 // into the scratch area of wasm memory. Types are checked here, with messages that
 // name the field; the rules of MQTT are checked once, in C++.
 import { MqttError } from '../errors.js';
+import { connectVersion } from '../connect-version.js';
 import { TYPE, CONNECT_CLEAN, CONNECT_WILL, CONNECT_WILL_RETAIN, CONNECT_USERNAME, CONNECT_PASSWORD } from './tape-layout.js';
 import { PROPERTY_BY_NAME, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 
@@ -343,18 +344,4 @@ export class TapeWriter {
     this.word(list.length);
     for (const filter of list) this.text(filter, 'unsubscription');
   }
-}
-
-// A CONNECT's own protocol: protocolVersion (default 4), which must agree with a
-// given protocolId.
-export function connectVersion(packet) {
-  const version = packet.protocolVersion ?? 4;
-  if (version !== 3 && version !== 4 && version !== 5) {
-    throw new MqttError(0x84, `connect protocolVersion must be 3, 4 or 5, not ${String(version)}`);
-  }
-  const expected = version === 3 ? 'MQIsdp' : 'MQTT';
-  if (packet.protocolId !== undefined && packet.protocolId !== expected) {
-    throw new MqttError(0x84, `connect protocolId "${packet.protocolId}" does not go with protocolVersion ${version}`);
-  }
-  return version;
 }

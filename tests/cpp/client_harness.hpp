@@ -140,7 +140,7 @@ struct client_harness {
 
   explicit client_harness(const connect_packet& connect, client_options options = {})
       : version(connect.version),
-        c(std::make_unique<mqttw::client::client>(options, connect)),
+        c(std::make_unique<mqttw::client::client>(options, view(request_bytes(connect, connect.version)))),
         dec_(decoder_options{}) {
     INFO(c->init_error().reason);
     REQUIRE_FALSE(c->init_error());
@@ -212,24 +212,28 @@ struct client_harness {
 
   // ---- the application asks -----------------------------------------------------------
 
-  void publish(token tok, const publish_packet& p) { take(c->publish(tok, p, now)); }
+  void publish(token tok, const publish_packet& p) { take(c->publish(tok, view(request_bytes(p, version)), now)); }
   void publish(token tok, std::string_view topic, std::string_view payload, qos q = qos::at_most_once,
                bool retain = false, properties props = {}) {
     publish(tok, publish_packet{topic, view(payload), q, retain, false, 0, std::move(props)});
   }
-  void subscribe(token tok, const subscribe_packet& p) { take(c->subscribe(tok, p, now)); }
+  void subscribe(token tok, const subscribe_packet& p) { take(c->subscribe(tok, view(request_bytes(p, version)), now)); }
   void subscribe(token tok, std::string_view filter, qos q = qos::at_most_once) {
     subscribe(tok, subscribe_packet{0, {{filter, q, false, false, retain_handling::send_on_subscribe}}, {}});
   }
-  void unsubscribe(token tok, const unsubscribe_packet& p) { take(c->unsubscribe(tok, p, now)); }
+  void unsubscribe(token tok, const unsubscribe_packet& p) {
+    take(c->unsubscribe(tok, view(request_bytes(p, version)), now));
+  }
   void unsubscribe(token tok, std::string_view filter) { unsubscribe(tok, unsubscribe_packet{0, {filter}, {}}); }
   void ack(std::uint16_t packet_id, reason_code code = reason_code::success) {
     take(c->ack(packet_id, code, now));
   }
-  void auth(const auth_packet& p) { take(c->auth(p, now)); }
-  void disconnect(const disconnect_packet& p = {}) { take(c->disconnect(p, now)); }
+  void auth(const auth_packet& p) { take(c->auth(view(request_bytes(p, version)), now)); }
+  void disconnect(const disconnect_packet& p = {}) { take(c->disconnect(view(request_bytes(p, version)), now)); }
   void abandon() { take(c->abandon(now)); }
-  void restore(token tok, const publish_packet& p, bool released) { take(c->restore(tok, p, released, now)); }
+  void restore(token tok, const publish_packet& p, bool released) {
+    take(c->restore(tok, view(request_bytes(p, version)), released, now));
+  }
 
   // Time passes as a host lets it: tick() runs only at the times the client asked for
   // (batch::timer_at), each in turn, up to now + ms.
@@ -319,13 +323,32 @@ struct client_harness {
   std::deque<packet> written_;
   std::deque<recorded_event> events_;
 
+  // A packet an event refers to, as the codec decodes its bytes (whole and valid:
+  // the client checked them), with the topic the client resolved; copied.
+  packet received(const mqttw::client::received_packet& rp) {
+    decoder d(decoder_options{.version = version});
+    std::vector<packet> got;
+    const error& err = d.push(rp.bytes, got);
+    INFO(err.reason);
+    REQUIRE_FALSE(err);
+    REQUIRE(got.size() == 1);
+    REQUIRE(d.buffered() == 0);
+    if (auto* p = std::get_if<publish_packet>(&got[0])) {
+      CHECK((p->topic.empty() || p->topic == rp.topic));  // empty: it came with an alias
+      p->topic = rp.topic;
+    } else {
+      CHECK(rp.topic.empty());
+    }
+    return store.keep(got[0]);
+  }
+
   void take(const batch& out) {
     const bool was_closed = closed;
     for (const auto& e : out.events) {
       recorded_event r{e.kind, e.tok, e.code, e.packet_id, e.session_present, e.reason, std::nullopt};
       if (e.packet >= 0) {
         REQUIRE(static_cast<std::size_t>(e.packet) < out.packets.size());
-        r.pk = store.keep(out.packets[static_cast<std::size_t>(e.packet)]);
+        r.pk = received(out.packets[static_cast<std::size_t>(e.packet)]);
       }
       events_.push_back(r);
       history.push_back(r);

@@ -106,22 +106,22 @@ TEST_CASE("client: max_packet_size is sent as the CONNECT's Maximum Packet Size 
 TEST_CASE("client: init_error for a CONNECT the codec refuses: 3.1.1 empty client id with clean session 0 [MQTT-3.1.3-7]",
           "[client]") {
   SECTION("3.1.1 empty client id, clean session 0") {
-    mqttw::client::client c({}, connect_v(v311, "", false));
+    mqttw::client::client c({}, view(request_bytes(connect_v(v311, "", false), v311)));
     CHECK(c.init_error());
     CHECK_FALSE(c.init_error().reason.empty());
   }
   SECTION("a will topic with a wildcard [MQTT-3.3.2-2]") {
     connect_packet p = connect_v(v5, "c");
     p.will = will_message{"a/#", {}, qos::at_most_once, false, {}};
-    mqttw::client::client c({}, p);
+    mqttw::client::client c({}, view(request_bytes(p, v5)));
     CHECK(c.init_error());
   }
   SECTION("3.1.1 empty client id with clean session 1 is fine") {
-    mqttw::client::client c({}, connect_v(v311, "", true));
+    mqttw::client::client c({}, view(request_bytes(connect_v(v311, "", true), v311)));
     CHECK_FALSE(c.init_error());
   }
   SECTION("5.0 empty client id with Clean Start 0 is the server's to judge [MQTT-3.1.3-6]") {
-    mqttw::client::client c({}, connect_v(v5, "", false));
+    mqttw::client::client c({}, view(request_bytes(connect_v(v5, "", false), v5)));
     CHECK_FALSE(c.init_error());
   }
 }
@@ -375,13 +375,13 @@ TEST_CASE("client: a packet only a client sends (SUBSCRIBE) is a Protocol Error"
 }
 
 TEST_CASE("client: output accumulates across calls until clear_output()", "[client]") {
-  mqttw::client::client c({}, connect_v(v5));
+  mqttw::client::client c({}, view(request_bytes(connect_v(v5), v5)));
   c.on_open(1);
   const auto connect_size = c.output().size();
   REQUIRE(connect_size > 0);
   c.on_bytes(view(hex("20 03 00 00 00")), 2);  // CONNACK
-  c.publish(1, publish_packet{"t", view("a"), qos::at_most_once, false, false, 0, {}}, 3);
-  c.publish(2, publish_packet{"t", view("b"), qos::at_most_once, false, false, 0, {}}, 4);
+  c.publish(1, view(request_bytes(publish_packet{"t", view("a"), qos::at_most_once, false, false, 0, {}}, v5)), 3);
+  c.publish(2, view(request_bytes(publish_packet{"t", view("b"), qos::at_most_once, false, false, 0, {}}, v5)), 4);
   const bytes out(c.output().begin(), c.output().end());
   decoder d(decoder_options{});  // as a server reads: the CONNECT names the protocol
   std::vector<packet> all;

@@ -17,6 +17,7 @@ namespace {
 using namespace mqttw;
 using namespace mqttw::client;
 using mqttw::test::encode_ok;
+using mqttw::test::request_bytes;
 using mqttw::test::view;
 
 // The client and a server played by the test.
@@ -31,18 +32,30 @@ struct smoke {
   reason_code close_reason{};
   std::uint64_t timer_at = 0;
 
-  smoke(client_options o, const connect_packet& cp) : c(o, cp), v(cp.version) {}
+  smoke(client_options o, const connect_packet& cp) : c(o, view(request_bytes(cp, cp.version))), v(cp.version) {}
 
   void take(const batch& b) {
     for (const auto& e : b.events) {
       events.push_back(e);
-      event_packets.push_back(e.packet >= 0 ? b.packets[static_cast<std::size_t>(e.packet)] : packet(pingreq_packet{}));
+      event_packets.push_back(e.packet >= 0 ? received(b.packets[static_cast<std::size_t>(e.packet)])
+                                            : packet(pingreq_packet{}));
     }
     if (b.close) {
       closed = true;
       close_reason = b.close_reason;
     }
     timer_at = b.timer_at;
+  }
+
+  // A packet an event refers to, decoded (its views point where the client's do),
+  // with the topic the client resolved.
+  packet received(const mqttw::client::received_packet& rp) {
+    decoder d({.version = v});
+    std::vector<packet> out;
+    REQUIRE_FALSE(d.push(rp.bytes, out));
+    REQUIRE(out.size() == 1);
+    if (auto* p = std::get_if<publish_packet>(&out[0])) p->topic = rp.topic;
+    return out[0];
   }
 
   // What the client wrote since the last call, decoded.
@@ -91,7 +104,7 @@ struct smoke {
     p.payload = view(payload);
     p.qos = q;
     p.props = std::move(props);
-    const batch& b = c.publish(tok, p, now);
+    const batch& b = c.publish(tok, view(request_bytes(p, v)), now);
     take(b);
     return b;
   }
@@ -208,7 +221,7 @@ TEST_CASE("client smoke: a lost session sends in-flight again as new, resubscrib
   s.connect();
   subscribe_packet sub;
   sub.subscriptions.push_back({"x/#", qos::at_least_once});
-  s.take(s.c.subscribe(7, sub, s.now));
+  s.take(s.c.subscribe(7, view(request_bytes(sub, s.v)), s.now));
   auto out = s.sent();
   const auto sid = std::get<subscribe_packet>(out.at(0)).packet_id;
   s.send(suback_packet{sid, {reason_code::granted_qos_1}, {}});
@@ -381,7 +394,7 @@ TEST_CASE("client smoke: topics from an alias stay valid for the batch when the 
   const batch& b = s.c.on_bytes(bytes_view(stream.data(), stream.size()), s.now);
   REQUIRE(b.events.size() == 4);
   std::vector<std::string> topics;
-  for (const auto& e : b.events) topics.emplace_back(std::get<publish_packet>(b.packets.at(e.packet)).topic);
+  for (const auto& e : b.events) topics.emplace_back(b.packets.at(static_cast<std::size_t>(e.packet)).topic);
   CHECK(topics[0] == "first/topic/long/enough/for/the/heap");
   CHECK(topics[1] == "first/topic/long/enough/for/the/heap");
   CHECK(topics[2] == "second/topic/long/enough/for/the/heap");

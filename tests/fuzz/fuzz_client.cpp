@@ -44,6 +44,18 @@ namespace {
 
 const char* const topics[] = {"a", "a/b", "a/+", "#", "$SYS/x", "", "a/b/c/d", "t\xC3\xA9"};
 
+// A request's bytes, as the client takes them: written without the codec's checks, so
+// that the client's own are fuzzed, with a packet id of 1 where one is needed.
+std::vector<std::uint8_t>& as_bytes(packet p, protocol_version version) {
+  static std::vector<std::uint8_t> out;
+  if (auto* pub = std::get_if<publish_packet>(&p); pub && pub->qos != qos::at_most_once) pub->packet_id = 1;
+  if (auto* sub = std::get_if<subscribe_packet>(&p)) sub->packet_id = 1;
+  if (auto* unsub = std::get_if<unsubscribe_packet>(&p)) unsub->packet_id = 1;
+  out.clear();
+  if (const error& err = encode_unchecked(p, version, out)) fail("a request could not be written:", err.reason);
+  return out;
+}
+
 struct driver {
   protocol_version version;
   mqttw::client::client c;
@@ -57,7 +69,8 @@ struct driver {
   token next_token = 1;
   std::vector<std::uint16_t> client_ids;  // packet ids the client used, for acks that fit
 
-  driver(protocol_version v, client_options o, const connect_packet& cp) : version(v), c(std::move(o), cp) {}
+  driver(protocol_version v, client_options o, const connect_packet& cp)
+      : version(v), c(std::move(o), as_bytes(cp, v)) {}
 
   void take(const batch& out) {
     const auto& bytes = c.output();
@@ -210,25 +223,25 @@ void app_request(driver& d, std::uint8_t kind, std::uint8_t a, std::uint8_t b, s
       p.qos = static_cast<qos>(b & 3);  // 3 must be refused, not sent
       p.retain = b & 4;
       if (d.version == protocol_version::v5 && b & 8) p.props.push_back(property::integer(property_id::topic_alias, b >> 4));
-      d.take(d.c.publish(d.request(), p, d.now));
+      d.take(d.c.publish(d.request(), as_bytes(p, d.version), d.now));
       break;
     }
     case 2: {
       subscribe_packet p;
       p.subscriptions.push_back({t, static_cast<qos>(b % 3), (b & 4) != 0, (b & 8) != 0, retain_handling::send_on_subscribe});
-      d.take(d.c.subscribe(d.request(), p, d.now));
+      d.take(d.c.subscribe(d.request(), as_bytes(p, d.version), d.now));
       break;
     }
     case 3: {
       unsubscribe_packet p;
       p.filters.push_back(t);
-      d.take(d.c.unsubscribe(d.request(), p, d.now));
+      d.take(d.c.unsubscribe(d.request(), as_bytes(p, d.version), d.now));
       break;
     }
     case 4: d.take(d.c.ack(static_cast<std::uint16_t>(a | 1), pick_code(b), d.now)); break;
-    case 5: d.take(d.c.auth(auth_packet{pick_code(b), {}}, d.now)); break;
+    case 5: d.take(d.c.auth(as_bytes(auth_packet{pick_code(b), {}}, d.version), d.now)); break;
     case 6:
-      if (d.open) d.take(d.c.disconnect(disconnect_packet{pick_code(b), {}}, d.now));
+      if (d.open) d.take(d.c.disconnect(as_bytes(disconnect_packet{pick_code(b), {}}, d.version), d.now));
       break;
     default:
       d.take(d.c.abandon(d.now));

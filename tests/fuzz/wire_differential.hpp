@@ -25,7 +25,7 @@
 
 namespace mqttw::test {
 
-// The direction rules of read.hpp, restated on a decoded packet.
+// The 0x82 ones.
 inline bool breaks_direction_rule(const packet& p, wire::direction dir) {
   const bool to_server = dir == wire::direction::to_server;
   if (const auto* pub = std::get_if<publish_packet>(&p)) {
@@ -41,6 +41,17 @@ inline bool breaks_direction_rule(const packet& p, wire::direction dir) {
     return a->code == (to_server ? reason_code::success : reason_code::re_authenticate);
   }
   return false;
+}
+
+// The direction rules of read.hpp, restated on a decoded packet: the reason code a
+// packet that breaks one is refused with, or success.
+inline reason_code direction_rule_code(const packet& p, wire::direction dir) {
+  if (const auto* c = std::get_if<connect_packet>(&p); c && c->client_id.empty()) {
+    if (c->version == protocol_version::v31 || (c->version == protocol_version::v311 && !c->clean_start)) {
+      return reason_code::client_identifier_not_valid;
+    }
+  }
+  return breaks_direction_rule(p, dir) ? reason_code::protocol_error : reason_code::success;
 }
 
 // Section 2.1.2's direction of flow, restated.
@@ -222,9 +233,9 @@ inline std::string wire_disagreement(bytes_view input, protocol_version version,
         return "a malformed fixed header the decoder took otherwise";
       }
     } else if (accepted) {
-      const bool rule = breaks_direction_rule(decoded[next], dir);
-      if (rule) {
-        if (p.code != reason_code::protocol_error) return "a direction rule not applied: " + problem_text(p);
+      const reason_code rule = direction_rule_code(decoded[next], dir);
+      if (rule != reason_code::success) {
+        if (p.code != rule) return "a direction rule not applied: " + problem_text(p);
       } else if (p) {
         return "read_packet refused what the decoder accepted: " + problem_text(p);
       } else if (std::string why = field_disagreement(decoded[next], view, frame); !why.empty()) {

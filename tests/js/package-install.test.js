@@ -38,10 +38,10 @@ const ALLOWED = [
   /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/,
   /^bin\/mqtt-wasm\.js$/,
   /^js\/(?:[\w-]+\/)*[\w-]+\.(?:js|cjs|d\.ts|d\.cts)$/,
-  /^js\/wasm\/mqttw(?:-client)?\.wasm$/,
+  /^js\/wasm\/mqttw(?:-client|-codec)?\.wasm$/,
 ];
 const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/mqtt-wasm.js',
-  'js/wasm/mqttw.wasm', 'js/wasm/mqttw-client.wasm'];
+  'js/wasm/mqttw.wasm', 'js/wasm/mqttw-client.wasm', 'js/wasm/mqttw-codec.wasm'];
 
 // Every file path the exports map names (nested conditions included).
 function exportTargets(exportsMap) {

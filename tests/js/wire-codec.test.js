@@ -17,7 +17,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { encode, createDecoder, MqttError } from '../../js/index.js';
-import { encodePacket, writePacket } from '../../js/client/wire-write.js';
+import { encodePacket, writePacket, writeInto, writeQuickPublish, written, writtenStart, writtenEnd } from '../../js/client/wire-write.js';
 import { decodePacket } from '../../js/client/wire-read.js';
 import { makeRandom, randomPacket, ALLOWED } from './random-packets.js';
 import { describe } from './packet-compare.js';
@@ -396,6 +396,29 @@ test('writer: rules are left to the wasm, and the bytes say what was asked', () 
     const bytes = encodePacket(packet, version);
     assert.throws(() => createDecoder({ protocolVersion: version }).push(bytes), MqttError, `decoder of ${what}`);
   }
+});
+
+test('writer: the quick PUBLISH writes what writePacket writes, or leaves the packet to it', () => {
+  const r = makeRandom(SEED);
+  const topics = ['a', 'bench/topic', 'x'.repeat(256), 'x'.repeat(257), 'é/t', '', 'a/+'];
+  const payloads = [undefined, null, '', 'hello', 'h'.repeat(64), 'h'.repeat(65), 'héllo', new Uint8Array(0),
+    new Uint8Array(16).fill(3), new Uint8Array(33).fill(4), new Uint8Array(300).fill(5), 7];
+  let quick = 0;
+  for (let n = 0; n < 3000; n++) {
+    const version = r.pick([3, 4, 5]);
+    const packet = { cmd: 'publish', topic: r.pick(topics), payload: r.pick(payloads), qos: r.pick([0, 1, 2, 3, undefined]),
+      retain: r.pick([true, false, undefined]), dup: r.pick([true, false, undefined]) };
+    if (r.pick([true, false])) packet.messageId = r.pick([0, 1, 77, 65535, 70000, undefined]);
+    if (r.int(10) === 0) packet.properties = { contentType: 't' };
+    const anyId = r.pick([true, false]);
+    const buffer = new Uint8Array(r.pick([8, 40, 400]));
+    const length = writeQuickPublish(packet, version, buffer, anyId);
+    if (length === 0) continue;
+    quick++;
+    assert.ok(writeInto(packet, version, new Uint8Array(1000), anyId), describe(packet));
+    assert.equal(hex(buffer.subarray(0, length)), hex(written.subarray(writtenStart, writtenEnd)), describe(packet));
+  }
+  assert.ok(quick > 500, `${quick} quick ones`);
 });
 
 test('writer: into a buffer of the caller\'s, the module\'s scratch, or a copy', () => {

@@ -19,16 +19,18 @@ codec.connect;
 // @ts-expect-error nor a broker
 codec.createBroker;
 
-// client: the client and the codec, no broker.
+// client: the client alone, no codec API and no broker.
 async function clientOnly(): Promise<void> {
   const client: clientEntry.MqttClient = await clientEntry.connectAsync('ws://127.0.0.1:8080', { protocolVersion: 5 });
   const again: clientEntry.MqttClient = clientEntry.connect({ manualConnect: true });
-  void [again, new clientEntry.MemoryStore(), clientEntry.encode({ cmd: 'pingreq' }), clientEntry.createDecoder()];
+  void [again, new clientEntry.MemoryStore(), clientEntry.reasonCodeName(0x80)];
   await client.endAsync();
 }
 void clientOnly;
 // @ts-expect-error the client entry has no broker (createBroker is a type there only)
 clientEntry.createBroker;
+// @ts-expect-error nor the codec's API (in mqtt-wasm/codec)
+clientEntry.encode;
 
 // broker: createBroker and the reason codes.
 async function brokerOnly(): Promise<void> {

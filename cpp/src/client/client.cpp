@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "mqttw/codec/encoder.hpp"
 #include "mqttw/codec/validate.hpp"
 #include "state.hpp"
 
@@ -12,40 +11,64 @@ namespace mqttw::client {
 
 namespace {
 
-decoder_options decoder_for(const client_options& o, const connect_packet& c) {
-  decoder_options d;
-  d.version = c.version;
-  d.max_packet_size = o.max_packet_size == 0 ? max_packet_size_limit : std::min(o.max_packet_size, max_packet_size_limit);
-  return d;
+// A problem of the wire reader in words, as the codec's errors have them.
+std::string problem_text(const wire::problem& bad) {
+  char text[256];
+  return std::string(text, wire::format_problem(bad, text, sizeof text));
+}
+
+std::uint32_t largest_accepted(const client_options& o) {
+  return o.max_packet_size == 0 ? max_packet_size_limit : std::min(o.max_packet_size, max_packet_size_limit);
 }
 
 }  // namespace
 
-client::state::state(client_options o, const connect_packet& c)
-    : options(o), version(c.version), v5(c.version == protocol_version::v5), dec(decoder_for(o, c)) {
+client::state::state(client_options o, bytes_view connect_bytes)
+    : options(o), version(protocol_version::v311), v5(false), max_in(largest_accepted(o)) {
+  wire::packet_view c;
+  if (wire::problem bad = wire::read_packet(connect_bytes, version, wire::direction::to_server, c)) {
+    init_err = make_error(bad.code, problem_text(bad));
+    return;
+  }
+  if (c.type != packet_type::connect) {
+    init_err = make_error(reason_code::malformed_packet,
+                          "the CONNECT to send is a " + std::string(packet_type_name(c.type)));
+    return;
+  }
+  version = c.version;
+  v5 = version == protocol_version::v5;
   // The options bound what the client accepts; the server hears of it in 5.0
   // (section 3.1.2.11.4).
-  properties extra;
-  const std::uint32_t limit = decoder_for(o, c).max_packet_size;
-  if (v5 && limit < max_packet_size_limit && !find_property(c.props, property_id::maximum_packet_size)) {
-    extra.push_back(property::integer(property_id::maximum_packet_size, limit));
+  std::uint8_t extra[5];
+  std::size_t extra_size = 0;
+  property found;
+  if (v5 && max_in < max_packet_size_limit &&
+      !wire::find_property(c.props, property_id::maximum_packet_size, found)) {
+    extra[0] = static_cast<std::uint8_t>(property_id::maximum_packet_size);
+    for (int i = 0; i < 4; ++i) extra[1 + i] = static_cast<std::uint8_t>(max_in >> (24 - 8 * i));
+    extra_size = 5;
   }
-  connect.assign(c, extra);
-  std::vector<std::uint8_t> scratch;
-  init_err = encode(connect.packet, version, scratch);
-  client_id.assign(connect.packet.client_id);
+  wire::byte_buffer bytes;
+  wire::write_connect(bytes, c, c.client_id, bytes_view(extra, extra_size));
+  if (wire::problem bad = wire::read_packet(bytes, version, wire::direction::to_server, c)) {
+    init_err = make_error(bad.code, problem_text(bad));
+    return;
+  }
+  connect.assign(c);
+  client_id.assign(c.client_id);
   keep_alive = c.keep_alive;
   if (v5) {
-    if (const property* p = find_property(c.props, property_id::receive_maximum)) {
-      our_receive_maximum = static_cast<std::uint16_t>(p->number);
+    property p;
+    if (wire::find_property(c.props, property_id::receive_maximum, p)) {
+      our_receive_maximum = static_cast<std::uint16_t>(p.number);
     }
-    if (const property* p = find_property(c.props, property_id::topic_alias_maximum)) {
-      our_alias_maximum = static_cast<std::uint16_t>(p->number);
+    if (wire::find_property(c.props, property_id::topic_alias_maximum, p)) {
+      our_alias_maximum = static_cast<std::uint16_t>(p.number);
     }
   }
 }
 
-client::client(client_options options, const connect_packet& connect)
+client::client(client_options options, bytes_view connect)
     : state_(std::make_unique<state>(options, connect)) {}
 client::~client() = default;
 
@@ -74,7 +97,7 @@ const batch& client::on_closed(std::uint64_t now) {
   s.connected = false;
   s.ping_pending = false;
   s.output.clear();  // bytes for a connection that is gone
-  s.dec.reset();
+  s.pending.clear();
   return s.end();
 }
 
@@ -85,24 +108,28 @@ const batch& client::tick(std::uint64_t now) {
   return s.end();
 }
 
-const batch& client::publish(token tok, const publish_packet& p, std::uint64_t now) {
+const batch& client::publish(token tok, bytes_view packet, std::uint64_t now) {
   auto& s = *state_;
   s.begin(now);
-  s.publish(tok, p);
+  if (wire::packet_view p; s.read_request(tok, packet, packet_type::publish, p)) s.publish(tok, p);
   return s.end();
 }
 
-const batch& client::subscribe(token tok, const subscribe_packet& p, std::uint64_t now) {
+const batch& client::subscribe(token tok, bytes_view packet, std::uint64_t now) {
   auto& s = *state_;
   s.begin(now);
-  s.subscribe(request_kind::subscribe, tok, p);
+  if (wire::packet_view p; s.read_request(tok, packet, packet_type::subscribe, p)) {
+    s.control(request_kind::subscribe, tok, p);
+  }
   return s.end();
 }
 
-const batch& client::unsubscribe(token tok, const unsubscribe_packet& p, std::uint64_t now) {
+const batch& client::unsubscribe(token tok, bytes_view packet, std::uint64_t now) {
   auto& s = *state_;
   s.begin(now);
-  s.unsubscribe(tok, p);
+  if (wire::packet_view p; s.read_request(tok, packet, packet_type::unsubscribe, p)) {
+    s.control(request_kind::unsubscribe, tok, p);
+  }
   return s.end();
 }
 
@@ -113,20 +140,34 @@ const batch& client::ack(std::uint16_t packet_id, reason_code code, std::uint64_
   return s.end();
 }
 
-const batch& client::auth(const auth_packet& p, std::uint64_t now) {
+const batch& client::auth(bytes_view packet, std::uint64_t now) {
   auto& s = *state_;
   s.begin(now);
-  if (s.open && s.v5) s.write(p);  // also before CONNACK: the exchange happens there
+  wire::packet_view p;
+  // Also before CONNACK: the exchange happens there. One the rules refuse is not sent.
+  if (s.open && s.v5 && !wire::read_packet(packet, s.version, wire::direction::to_server, p) &&
+      p.type == packet_type::auth) {
+    s.output.insert(s.output.end(), p.whole.begin(), p.whole.end());
+    s.wrote();
+  }
   return s.end();
 }
 
-const batch& client::disconnect(const disconnect_packet& p, std::uint64_t now) {
+const batch& client::disconnect(bytes_view packet, std::uint64_t now) {
   auto& s = *state_;
   s.begin(now);
   if (s.open) {
-    // 3.1.1 has no reason code; a 5.0 one the codec refuses goes as a plain DISCONNECT.
-    if (!s.v5 || !s.write(p)) s.write(disconnect_packet{});
-    s.close(s.v5 ? p.code : reason_code::normal_disconnection, "disconnect() was called");
+    // 3.1.1 has no reason code; a 5.0 one the rules refuse goes as a plain DISCONNECT.
+    wire::packet_view p;
+    const bool as_given = s.v5 && !wire::read_packet(packet, s.version, wire::direction::to_server, p) &&
+                          p.type == packet_type::disconnect;
+    if (as_given) {
+      s.output.insert(s.output.end(), p.whole.begin(), p.whole.end());
+    } else {
+      wire::write_disconnect(s.output, reason_code::normal_disconnection, s.version);
+    }
+    s.wrote();
+    s.close(as_given ? p.code : reason_code::normal_disconnection, "disconnect() was called");
   }
   return s.end();
 }
@@ -138,10 +179,10 @@ const batch& client::abandon(std::uint64_t now) {
   return s.end();
 }
 
-const batch& client::restore(token tok, const publish_packet& p, bool released, std::uint64_t now) {
+const batch& client::restore(token tok, bytes_view packet, bool released, std::uint64_t now) {
   auto& s = *state_;
   s.begin(now);
-  s.restore(tok, p, released);
+  if (wire::packet_view p; s.read_request(tok, packet, packet_type::publish, p)) s.restore(tok, p, released);
   return s.end();
 }
 
@@ -182,8 +223,8 @@ const batch& client::state::end() {
   return out;
 }
 
-std::int32_t client::state::keep_packet(packet&& p) {
-  out.packets.push_back(std::move(p));
+std::int32_t client::state::keep_packet(const wire::packet_view& p) {
+  out.packets.push_back({p.whole, p.type == packet_type::publish ? p.topic : std::string_view{}});
   return static_cast<std::int32_t>(out.packets.size() - 1);
 }
 
@@ -200,63 +241,107 @@ void client::state::fail_request(token tok, const error& err) {
   emit(event_kind::failed, tok, err.code).reason = err.reason;
 }
 
+void client::state::fail_request(token tok, const wire::problem& bad) {
+  emit(event_kind::failed, tok, bad.code).reason = problem_text(bad);
+}
+
+bool client::state::read_request(token tok, bytes_view packet, packet_type type, wire::packet_view& view) {
+  if (wire::problem bad = wire::read_packet(packet, version, wire::direction::to_server, view)) {
+    fail_request(tok, bad);
+    return false;
+  }
+  if (view.type != type) {
+    fail_request(tok, make_error(reason_code::malformed_packet, "the request is a " +
+                                                                    std::string(packet_type_name(view.type)) + ", not a " +
+                                                                    std::string(packet_type_name(type))));
+    return false;
+  }
+  return true;
+}
+
 // ---- input -------------------------------------------------------------------------
 
 void client::state::feed(bytes_view bytes) {
-  in_packets.clear();
-  const error& err = dec.push(bytes, in_packets);
-  for (auto& p : in_packets) {
-    if (!open) return;
+  std::size_t at = 0;
+  bytes_view whole;
+  wire::problem bad;
+  while (open && next_packet(bytes, at, whole, bad)) {
+    wire::packet_view p;
+    bad = wire::read_packet(whole, version, wire::direction::to_client, p);
+    if (bad) break;
     dispatch(p);
   }
-  if (err && open) protocol_failure(err.code, err.reason);
+  if (bad && open) protocol_failure(bad.code, problem_text(bad));
 }
 
-void client::state::dispatch(packet& p) {
-  const packet_type type = type_of(p);
+bool client::state::next_packet(bytes_view bytes, std::size_t& at, bytes_view& whole, wire::problem& bad) {
+  if (pending.empty()) {
+    const bytes_view rest = bytes.subspan(at);
+    if (rest.empty()) return false;
+    const std::size_t size = wire::frame_size(rest, max_in, bad);
+    if (bad) return false;
+    if (size == 0 || size > rest.size()) {
+      // Only the bytes that came are kept, not the declared size (checked above).
+      pending.assign(rest.begin(), rest.end());
+      return false;
+    }
+    whole = rest.first(size);
+    at += size;
+    return true;
+  }
+  // A packet begun in an earlier chunk: its fixed header first, a byte at a time.
+  std::size_t size = wire::frame_size(pending, max_in, bad);
+  while (size == 0 && !bad && at < bytes.size()) {
+    pending.push_back(bytes[at++]);
+    size = wire::frame_size(pending, max_in, bad);
+  }
+  if (bad || size == 0) return false;
+  const std::size_t take = std::min(size - pending.size(), bytes.size() - at);
+  pending.insert(pending.end(), bytes.begin() + static_cast<std::ptrdiff_t>(at),
+                 bytes.begin() + static_cast<std::ptrdiff_t>(at + take));
+  at += take;
+  if (pending.size() < size) return false;
+  // At most one packet a call completes from `pending`; the next one may begin there.
+  completed.swap(pending);
+  pending.clear();
+  whole = completed;
+  return true;
+}
+
+void client::state::dispatch(wire::packet_view& p) {
+  const packet_type type = p.type;
   if (!connected && type != packet_type::connack && type != packet_type::auth && type != packet_type::disconnect) {
     return protocol_failure(reason_code::protocol_error,
                             std::string(packet_type_name(type)) + " before CONNACK [MQTT-3.2.0-1]");
   }
   switch (type) {
-    case packet_type::connack: return on_connack(std::get<connack_packet>(p), p);
-    case packet_type::publish: return on_publish(std::get<publish_packet>(p), p);
+    case packet_type::connack: return on_connack(p);
+    case packet_type::publish: return on_publish(p);
     case packet_type::puback: return on_puback(p);
     case packet_type::pubrec: return on_pubrec(p);
-    case packet_type::pubrel: return on_pubrel(std::get<pubrel_packet>(p));
+    case packet_type::pubrel: return on_pubrel(p);
     case packet_type::pubcomp: return on_pubcomp(p);
     case packet_type::suback: return on_suback(p);
     case packet_type::unsuback: return on_unsuback(p);
     case packet_type::pingresp: ping_pending = false; return;
     case packet_type::disconnect: return on_server_disconnect(p);
     case packet_type::auth: return on_server_auth(p);
-    case packet_type::connect:
-    case packet_type::subscribe:
-    case packet_type::unsubscribe:
-    case packet_type::pingreq:
-      return protocol_failure(reason_code::protocol_error,
-                              std::string(packet_type_name(type)) + " is sent by a client, not to one");
+    default: return;  // the reader refuses what a server does not send
   }
 }
 
 // ---- output and closing ------------------------------------------------------------
 
 void client::state::write_ack(packet_type type, std::uint16_t id, reason_code code) {
-  const auto ack = [&](reason_code c) -> packet {
-    switch (type) {
-      case packet_type::puback: return puback_packet{id, c, {}};
-      case packet_type::pubrec: return pubrec_packet{id, c, {}};
-      case packet_type::pubrel: return pubrel_packet{id, c, {}};
-      default: return pubcomp_packet{id, c, {}};
-    }
-  };
-  // 3.1.1 has no reason codes; one the codec refuses for this packet becomes 0.
-  if (!write(ack(v5 ? code : reason_code::success))) write(ack(reason_code::success));
+  if (!open) return;
+  // 3.1.1 has no reason codes; one the rules refuse for this packet becomes 0.
+  if (!v5 || !reason_code_allowed(type, code, version)) code = reason_code::success;
+  wire::write_ack(output, type, id, code, version);
+  wrote();
 }
 
-bool client::state::write(const packet& p) {
+bool client::state::wrote() {
   if (!open) return false;
-  if (encode(p, version, output)) return false;
   last_write = now;
   return true;
 }
@@ -268,7 +353,8 @@ void client::state::protocol_failure(reason_code code, std::string_view text) {
     const reason_code sent = reason_code_allowed(packet_type::disconnect, code, version) && code != reason_code::success
                                  ? code
                                  : reason_code::protocol_error;
-    write(disconnect_packet{sent, {}});
+    wire::write_disconnect(output, sent, version);
+    wrote();
   }
   close(code, text);
 }

@@ -22,13 +22,13 @@ std::string connack_text(reason_code code, bool v5) {
 }  // namespace
 
 void client::state::open_connection() {
-  dec.reset();
+  pending.clear();
   output.clear();  // anything left was for the connection before
   open = true;
   connected = false;
   ping_pending = false;
   window_used = 0;
-  keep_alive = connect.packet.keep_alive;
+  keep_alive = connect.view.keep_alive;
   // Topic Aliases, both ways, live as long as one connection [MQTT-3.3.2-7].
   aliases_out.reset(0);
   aliases_in.clear();
@@ -42,26 +42,25 @@ void client::state::open_connection() {
   incoming_new_connection();
   if (init_err) return close(init_err.code, init_err.reason);
   // A session the server named keeps its name (5.0 Assigned Client Identifier).
-  connect_packet c = connect.packet;
-  c.client_id = client_id;
-  write(c);
+  wire::write_connect(output, connect.view, client_id, {});
+  wrote();
 }
 
-void client::state::on_connack(connack_packet& p, packet& whole) {
+void client::state::on_connack(const wire::packet_view& p) {
   if (connected) return protocol_failure(reason_code::protocol_error, "a second CONNACK [MQTT-3.2.0-2]");
   const reason_code code = p.code;
   if (code != reason_code::success) {
-    emit(event_kind::refused, 0, code, keep_packet(std::move(whole)));
+    emit(event_kind::refused, 0, code, keep_packet(p));
     return close(code, "the server refused the connection: " + connack_text(code, v5));
   }
   const bool present = p.session_present;
-  if (present && connect.packet.clean_start) {
+  if (present && connect.view.clean_start) {
     return protocol_failure(reason_code::protocol_error,
                             "CONNACK says a session is present, but CONNECT asked for a clean start [MQTT-3.2.2-4]");
   }
   apply_connack(p);
   connected = true;
-  emit(event_kind::connected, 0, code, keep_packet(std::move(whole))).session_present = present;
+  emit(event_kind::connected, 0, code, keep_packet(p)).session_present = present;
   if (present) {
     session_resumed();
   } else {
@@ -72,15 +71,16 @@ void client::state::on_connack(connack_packet& p, packet& whole) {
 
 // The server's limits for this connection: its 5.0 CONNACK properties, or the
 // defaults where it sent none.
-void client::state::apply_connack(const connack_packet& p) {
+void client::state::apply_connack(const wire::packet_view& p) {
   receive_maximum = 65535;
   alias_maximum = 0;
   max_packet_size = max_packet_size_limit;
   max_qos = qos::exactly_once;
   retain_available = true;
-  keep_alive = connect.packet.keep_alive;
+  keep_alive = connect.view.keep_alive;
   if (v5) {
-    for (const property& prop : p.props) {
+    property prop;
+    for (wire::property_cursor c(p.props); c.next(prop);) {
       switch (prop.id) {
         case property_id::assigned_client_identifier: client_id.assign(prop.text); break;
         // The client uses the server's keepalive instead of its own [MQTT-3.2.2-21].
@@ -97,25 +97,23 @@ void client::state::apply_connack(const connack_packet& p) {
   aliases_out.reset(alias_maximum);
 }
 
-void client::state::on_server_disconnect(packet& whole) {
-  const auto& d = std::get<disconnect_packet>(whole);
-  const reason_code code = d.code;
+void client::state::on_server_disconnect(const wire::packet_view& p) {
+  const reason_code code = p.code;
   std::string text = "the server sent DISCONNECT";
   if (v5) {
     text += ' ';
     text += reason_code_text(code);
-    if (const property* r = find_property(d.props, property_id::reason_string)) {
+    if (property r; wire::find_property(p.props, property_id::reason_string, r)) {
       text += ": ";
-      text += r->text;
+      text += r.text;
     }
   }
-  emit(event_kind::disconnected, 0, code, keep_packet(std::move(whole)));
+  emit(event_kind::disconnected, 0, code, keep_packet(p));
   close(code, std::move(text));
 }
 
-void client::state::on_server_auth(packet& whole) {
-  const reason_code code = std::get<auth_packet>(whole).code;
-  emit(event_kind::auth, 0, code, keep_packet(std::move(whole)));
+void client::state::on_server_auth(const wire::packet_view& p) {
+  emit(event_kind::auth, 0, p.code, keep_packet(p));
 }
 
 }  // namespace mqttw::client

@@ -5,10 +5,10 @@
 
 namespace mqttw::client {
 
-void client::state::on_publish(publish_packet& p, packet& whole) {
+void client::state::on_publish(wire::packet_view& p) {
   if (v5) {
-    if (const property* a = find_property(p.props, property_id::topic_alias)) {
-      const std::uint32_t n = a->number;
+    if (property a; wire::find_property(p.props, property_id::topic_alias, a)) {
+      const std::uint32_t n = a.number;
       if (n == 0 || n > our_alias_maximum) {  // 0 is the decoder's to refuse [MQTT-3.3.2-8]
         return protocol_failure(reason_code::topic_alias_invalid,
                                 "PUBLISH: Topic Alias " + std::to_string(n) + " is above our Topic Alias Maximum " +
@@ -41,14 +41,14 @@ void client::state::on_publish(publish_packet& p, packet& whole) {
   const std::uint16_t id = p.packet_id;
   switch (p.qos) {
     case qos::at_most_once:
-      emit(event_kind::message, 0, reason_code::success, keep_packet(std::move(whole)));
+      emit(event_kind::message, 0, reason_code::success, keep_packet(p));
       return;
     case qos::at_least_once: {
       const bool known = incoming.contains(id);
       if (!known && our_receive_maximum != 0 && in_unacked >= our_receive_maximum) break;
-      emit(event_kind::message, 0, reason_code::success, keep_packet(std::move(whole))).packet_id = id;
+      emit(event_kind::message, 0, reason_code::success, keep_packet(p)).packet_id = id;
       if (!options.manual_ack) {
-        write_ack<puback_packet>(id, reason_code::success);
+        write_ack(packet_type::puback, id, reason_code::success);
       } else if (!known) {
         incoming.set(id, in_counted);
         ++in_unacked;
@@ -59,18 +59,18 @@ void client::state::on_publish(publish_packet& p, packet& whole) {
       if (std::uint32_t* flags = incoming.find(id)) {
         if (*flags & in_qos2) {
           // Sent again: the message was delivered already [MQTT-4.3.3-10].
-          if (*flags & in_acked) write_ack<pubrec_packet>(id, reason_code::success);
+          if (*flags & in_acked) write_ack(packet_type::pubrec, id, reason_code::success);
           return;
         }
         if (*flags & in_counted) --in_unacked;  // a QoS 1 id the server reused
         incoming.erase(id);
       }
       if (our_receive_maximum != 0 && in_unacked >= our_receive_maximum) break;
-      emit(event_kind::message, 0, reason_code::success, keep_packet(std::move(whole))).packet_id = id;
+      emit(event_kind::message, 0, reason_code::success, keep_packet(p)).packet_id = id;
       std::uint32_t flags = in_qos2 | in_counted;
       ++in_unacked;
       if (!options.manual_ack) {
-        write_ack<pubrec_packet>(id, reason_code::success);
+        write_ack(packet_type::pubrec, id, reason_code::success);
         flags |= in_acked;
       }
       incoming.set(id, flags);  // held until PUBREL [MQTT-4.3.3-3]
@@ -82,15 +82,15 @@ void client::state::on_publish(publish_packet& p, packet& whole) {
                        std::to_string(our_receive_maximum) + " [MQTT-3.3.4-9]");
 }
 
-void client::state::on_pubrel(const pubrel_packet& p) {
+void client::state::on_pubrel(const wire::packet_view& p) {
   const std::uint32_t* flags = incoming.find(p.packet_id);
   if (!flags || !(*flags & in_qos2)) {
-    write_ack<pubcomp_packet>(p.packet_id, reason_code::packet_identifier_not_found);  // 3.1.1: plain
+    write_ack(packet_type::pubcomp, p.packet_id, reason_code::packet_identifier_not_found);  // 3.1.1: plain
     return;
   }
   if (*flags & in_counted) --in_unacked;
   incoming.erase(p.packet_id);  // [MQTT-4.3.3-11]
-  write_ack<pubcomp_packet>(p.packet_id, reason_code::success);
+  write_ack(packet_type::pubcomp, p.packet_id, reason_code::success);
 }
 
 void client::state::ack(std::uint16_t id, reason_code code) {
@@ -101,10 +101,10 @@ void client::state::ack(std::uint16_t id, reason_code code) {
     if (flags & in_counted) --in_unacked;
     incoming.erase(id);
     // Offline, the PUBACK has nowhere to go: the server sends the message again.
-    if (connected) write_ack<puback_packet>(id, code);
+    if (connected) write_ack(packet_type::puback, id, code);
     return;
   }
-  if (connected) write_ack<pubrec_packet>(id, code);
+  if (connected) write_ack(packet_type::pubrec, id, code);
   if (v5 && is_failure(code)) {
     // A refused QoS 2 message is not held: the id is free again [MQTT-4.3.3-9].
     if (flags & in_counted) --in_unacked;

@@ -23,7 +23,9 @@ void client::state::run_keepalive() {
     }
     return;
   }
-  if (now >= last_write + std::uint64_t{keep_alive} * 1000 && write(pingreq_packet{})) {
+  if (now >= last_write + std::uint64_t{keep_alive} * 1000 && open) {
+    wire::write_pingreq(output);
+    wrote();
     ping_pending = true;
     ping_sent_at = now;
   }

@@ -2,8 +2,6 @@
 // at once, packet ids, the server's Receive Maximum window, first sends and resends.
 #include <algorithm>
 
-#include "mqttw/codec/encoder.hpp"
-#include "mqttw/codec/validate.hpp"
 #include "state.hpp"
 
 namespace mqttw::client {
@@ -17,78 +15,64 @@ error too_large(packet_type type, std::size_t size, std::uint32_t max) {
                         " bytes [MQTT-3.2.2-15]");
 }
 
-// The codec checks a SUBSCRIBE or UNSUBSCRIBE with a packet id; the real one comes
-// when it is sent.
-template <class Packet>
-error check_without_id(Packet& p, protocol_version version) {
-  p.packet_id = 1;
-  error err = validate(p, version);
-  p.packet_id = 0;
-  return err;
+// A PUBLISH's own Topic Alias (5.0), or 0.
+std::uint32_t own_alias(const wire::packet_view& p) {
+  property alias;
+  return wire::find_property(p.props, property_id::topic_alias, alias) ? alias.number : 0;
 }
 
 }  // namespace
 
 // ---- requests ----------------------------------------------------------------------
 
-void client::state::publish(token tok, const publish_packet& p) {
+void client::state::publish(token tok, const wire::packet_view& p) {
   // An application's Topic Alias with an empty topic stands for the topic it was
   // given on this connection: that is the message's topic, kept for resends.
   std::string_view topic = p.topic;
   if (topic.empty() && v5) {
-    if (const property* alias = find_property(p.props, property_id::topic_alias); alias && alias->number != 0) {
-      if (connected && alias->number <= 0xFFFF) topic = aliases_out.topic_of(static_cast<std::uint16_t>(alias->number));
+    if (const std::uint32_t alias = own_alias(p); alias != 0) {
+      if (connected && alias <= 0xFFFF) topic = aliases_out.topic_of(static_cast<std::uint16_t>(alias));
       if (topic.empty()) {
         return fail_request(tok, make_error(reason_code::topic_alias_invalid,
-                                            "PUBLISH: Topic Alias " + std::to_string(alias->number) +
+                                            "PUBLISH: Topic Alias " + std::to_string(alias) +
                                                 " with an empty topic, but the alias stands for no topic on this connection"));
       }
     }
   }
   const bool at_once = connected && queue.empty() && resend_pos >= resend_list.size();
   if (at_once && p.qos == qos::at_most_once) {
-    // The common case: encoded straight into the output (which validates it).
-    if (error err = check_publish(topic, p, false, true, false)) return fail_request(tok, err);
+    // The common case: straight into the output.
+    if (error err = publish_limits(topic, p, false)) return fail_request(tok, err);
     if (error err = write_publish(topic, p, false, 0, true)) return fail_request(tok, err);
     emit(event_kind::completed, tok);
     return;
   }
   if (at_once && p.qos != qos::at_most_once && window_open() && ids.size() < 0xFFFF) {
-    if (error err = check_publish(topic, p, false, true, true)) return fail_request(tok, err);
+    if (error err = publish_limits(topic, p, true)) return fail_request(tok, err);
     outbound o;
     o.tok = tok;
-    o.pub.assign(p, topic);
+    o.req.assign(p, topic);
     send(take_slot(std::move(o), next_packet_id()), false);
     return;
   }
-  if (error err = check_publish(topic, p, true, connected, p.qos != qos::at_most_once)) return fail_request(tok, err);
+  if (connected) {
+    if (error err = publish_limits(topic, p, p.qos != qos::at_most_once)) return fail_request(tok, err);
+  }
   if (!connected && p.qos == qos::at_most_once && !options.queue_qos0) {
     return fail_request(tok, make_error(reason_code::unspecified_error,
                                         "PUBLISH: not connected, and QoS 0 messages are not queued (queue_qos0 is off)"));
   }
   outbound o;
   o.tok = tok;
-  o.pub.assign(p, topic);
+  o.req.assign(p, topic);
   enqueue(std::move(o));
 }
 
-void client::state::subscribe(request_kind kind, token tok, const subscribe_packet& p) {
+void client::state::control(request_kind kind, token tok, const wire::packet_view& p) {
   outbound o;
   o.kind = kind;
   o.tok = tok;
-  o.sub = std::make_unique<owned_subscribe>();
-  o.sub->assign(p);
-  if (error err = check_without_id(o.sub->packet, version)) return fail_request(tok, err);
-  send_or_queue_control(std::move(o));
-}
-
-void client::state::unsubscribe(token tok, const unsubscribe_packet& p) {
-  outbound o;
-  o.kind = request_kind::unsubscribe;
-  o.tok = tok;
-  o.unsub = std::make_unique<owned_unsubscribe>();
-  o.unsub->assign(p);
-  if (error err = check_without_id(o.unsub->packet, version)) return fail_request(tok, err);
+  o.req.assign(p);
   send_or_queue_control(std::move(o));
 }
 
@@ -104,8 +88,8 @@ void client::state::send_or_queue_control(outbound o) {
   enqueue(std::move(o));
 }
 
-void client::state::restore(token tok, const publish_packet& p, bool released) {
-  if (p.qos == qos::at_most_once || p.packet_id == 0 || p.topic.empty()) {
+void client::state::restore(token tok, const wire::packet_view& p, bool released) {
+  if (p.qos == qos::at_most_once || p.topic.empty()) {
     return fail_request(tok, make_error(reason_code::protocol_error,
                                         "restore(): needs a QoS 1 or 2 PUBLISH with its topic and packet identifier"));
   }
@@ -113,10 +97,9 @@ void client::state::restore(token tok, const publish_packet& p, bool released) {
     return fail_request(tok, make_error(reason_code::packet_identifier_in_use,
                                         "restore(): packet identifier " + std::to_string(p.packet_id) + " is in use"));
   }
-  if (error err = validate(fill_scratch(p.topic, p), version)) return fail_request(tok, err);
   outbound o;
   o.tok = tok;
-  o.pub.assign(p, p.topic);
+  o.req.assign(p, p.topic);
   o.released = released && p.qos == qos::exactly_once;
   o.order = next_order++;
   const std::uint32_t slot = take_slot(std::move(o), p.packet_id);
@@ -149,19 +132,7 @@ bool client::state::enqueue(outbound&& o) {
 
 // ---- checks ------------------------------------------------------------------------
 
-publish_packet& client::state::fill_scratch(std::string_view topic, const publish_packet& p) {
-  auto& s = std::get<publish_packet>(pub_scratch);
-  s.topic = topic;
-  s.payload = p.payload;
-  s.qos = p.qos;
-  s.retain = p.retain;
-  s.dup = false;
-  s.packet_id = p.qos == qos::at_most_once ? 0 : 1;  // any id: the size does not depend on it
-  s.props.assign(p.props.begin(), p.props.end());
-  return s;
-}
-
-error client::state::publish_limits(std::string_view topic, const publish_packet& p, bool size) {
+error client::state::publish_limits(std::string_view topic, const wire::packet_view& p, bool size) {
   if (static_cast<std::uint8_t>(p.qos) > static_cast<std::uint8_t>(max_qos)) {
     return make_error(reason_code::qos_not_supported,
                       "PUBLISH: QoS " + std::to_string(static_cast<unsigned>(p.qos)) +
@@ -173,99 +144,67 @@ error client::state::publish_limits(std::string_view topic, const publish_packet
                       "PUBLISH: retained, but the server's Retain Available is 0 [MQTT-3.2.2-14]");
   }
   if (v5) {
-    if (const property* alias = find_property(p.props, property_id::topic_alias); alias && alias->number > alias_maximum) {
+    if (const std::uint32_t alias = own_alias(p); alias > alias_maximum) {
       return make_error(reason_code::topic_alias_invalid,
-                        "PUBLISH: Topic Alias " + std::to_string(alias->number) +
+                        "PUBLISH: Topic Alias " + std::to_string(alias) +
                             " is above the server's Topic Alias Maximum " + std::to_string(alias_maximum) +
                             " [MQTT-3.2.2-17]");
     }
   }
   if (size && max_packet_size < max_packet_size_limit) {
     // The size with the full topic, as a resend on another connection goes.
-    const std::size_t n = encoded_size(fill_scratch(topic, p), version);
+    const std::size_t n = wire::publish_size(p, {topic, 1, false, true, 0}, version);
     if (n > max_packet_size) return too_large(packet_type::publish, n, max_packet_size);
   }
   return {};
 }
 
-error client::state::check_publish(std::string_view topic, const publish_packet& p, bool validate_now, bool limits,
-                                   bool size) {
-  error limit = limits ? publish_limits(topic, p, size) : error{};
-  if (validate_now || limit) {
-    if (error err = validate(fill_scratch(topic, p), version)) return err;
-  }
-  return limit;
-}
-
 // ---- output ------------------------------------------------------------------------
 
-error client::state::write_publish(std::string_view topic, const publish_packet& p, bool dup, std::uint16_t id,
+error client::state::write_publish(std::string_view topic, const wire::packet_view& p, bool dup, std::uint16_t id,
                                    bool aliases) {
-  auto& s = std::get<publish_packet>(pub_scratch);
-  s.topic = topic;
-  s.payload = p.payload;
-  s.qos = p.qos;
-  s.retain = p.retain;
-  s.dup = dup;
-  s.packet_id = id;
-  s.props.clear();
-  std::uint32_t app_alias = 0;
-  for (const property& prop : p.props) {
-    if (prop.id == property_id::topic_alias) {
-      app_alias = prop.number;
-      if (!aliases) continue;
-    }
-    s.props.push_back(prop);
-  }
+  wire::publish_change c{topic, id, dup, aliases, 0};
+  const std::uint32_t app_alias = v5 ? own_alias(p) : 0;
   std::uint16_t new_alias = 0;  // mapped to the topic once the packet is written
   bool auto_alias = false;
   if (aliases && v5 && !topic.empty()) {
     if (app_alias != 0 && app_alias <= aliases_out.max()) {
       const auto a = static_cast<std::uint16_t>(app_alias);
       if (aliases_out.maps(a, topic)) {
-        s.topic = {};
+        c.topic = {};
       } else {
         new_alias = a;
       }
     } else if (app_alias == 0 && options.auto_topic_alias && aliases_out.max() > 0) {
       auto_alias = true;
       if (const std::uint16_t known = aliases_out.find(topic)) {
-        s.topic = {};  // the alias alone stands for the topic
-        s.props.push_back(property::integer(property_id::topic_alias, known));
+        c.topic = {};  // the alias alone stands for the topic
+        c.alias = known;
       } else {
         new_alias = aliases_out.pick();
-        s.props.push_back(property::integer(property_id::topic_alias, new_alias));
+        c.alias = new_alias;
       }
     }
   }
-  const std::size_t start = output.size();
-  if (error err = encode(pub_scratch, version, output)) return err;
-  std::size_t size = output.size() - start;
+  std::size_t size = wire::publish_size(p, c, version);
   if (size > max_packet_size && auto_alias && new_alias != 0) {
     // A first use carries topic and alias; the topic alone may still fit.
-    output.resize(start);
-    s.props.pop_back();
+    c.alias = 0;
     new_alias = 0;
-    if (error err = encode(pub_scratch, version, output)) return err;
-    size = output.size() - start;
+    size = wire::publish_size(p, c, version);
   }
-  if (size > max_packet_size) {
-    output.resize(start);
-    return too_large(packet_type::publish, size, max_packet_size);
-  }
+  if (size > max_packet_size) return too_large(packet_type::publish, size, max_packet_size);
+  if (!open) return {};
+  wire::write_publish(output, p, c, version);
   if (new_alias != 0) aliases_out.set(new_alias, topic);
   last_write = now;
   return {};
 }
 
-error client::state::write_checked(const packet& p) {
-  const std::size_t start = output.size();
-  if (error err = encode(p, version, output)) return err;
-  const std::size_t size = output.size() - start;
-  if (size > max_packet_size) {
-    output.resize(start);
-    return too_large(type_of(p), size, max_packet_size);
-  }
+error client::state::write_with_id(const wire::packet_view& p, std::uint16_t id) {
+  if (p.whole.size() > max_packet_size) return too_large(p.type, p.whole.size(), max_packet_size);
+  if (!open) return {};
+  wire::write_with_id(output, p, id);
   last_write = now;
   return {};
 }
@@ -347,20 +286,16 @@ bool client::state::send(std::uint32_t slot, bool again) {
   error err;
   if (o.kind == request_kind::publish) {
     if (o.released) {
-      write_ack<pubrel_packet>(o.packet_id, reason_code::success);
+      write_ack(packet_type::pubrel, o.packet_id, reason_code::success);
     } else {
-      err = write_publish(o.pub.packet.topic, o.pub.packet, again, o.packet_id, !again);
+      err = write_publish(o.req.topic, o.req.view, again, o.packet_id, !again);
       if (!err) {
         o.counted = true;
         ++window_used;
       }
     }
-  } else if (o.kind == request_kind::unsubscribe) {
-    o.unsub->packet.packet_id = o.packet_id;
-    err = write_checked(o.unsub->packet);
   } else {
-    o.sub->packet.packet_id = o.packet_id;
-    err = write_checked(o.sub->packet);
+    err = write_with_id(o.req.view, o.packet_id);
   }
   if (err) {
     const token tok = o.tok;
@@ -419,15 +354,15 @@ void client::state::pump() {
         keep(i);
         continue;
       }
-      const publish_packet& p = o.pub.packet;
+      const wire::packet_view& p = o.req.view;
       // The limits of this connection's server, which may not be the one that was
       // there when the request came.
-      if (error err = publish_limits(p.topic, p, p.qos != qos::at_most_once)) {
+      if (error err = publish_limits(o.req.topic, p, p.qos != qos::at_most_once)) {
         fail_request(o.tok, err);
         continue;
       }
       if (p.qos == qos::at_most_once) {
-        if (error err = write_publish(p.topic, p, false, 0, true)) {
+        if (error err = write_publish(o.req.topic, p, false, 0, true)) {
           fail_request(o.tok, err);
         } else {
           emit(event_kind::completed, o.tok);

@@ -9,91 +9,97 @@ namespace mqttw::client {
 
 namespace {
 
-// The first refusal among an acknowledgement's codes, or success.
-reason_code first_refusal(const std::vector<reason_code>& codes) {
-  for (reason_code c : codes) {
-    if (is_failure(c)) return c;
+// The first refusal among an acknowledgement's codes (a byte each), or success.
+reason_code first_refusal(bytes_view codes) {
+  for (std::uint8_t c : codes) {
+    if (c >= 0x80) return static_cast<reason_code>(c);
   }
   return reason_code::success;
+}
+
+// The topic filters of a SUBSCRIBE or UNSUBSCRIBE.
+std::size_t entry_count(const wire::packet_view& p) {
+  std::size_t n = 0;
+  subscription filter;
+  reason_code code;
+  for (wire::entry_cursor c(p.type, p.entries); c.next(filter, code);) ++n;
+  return n;
 }
 
 }  // namespace
 
 // ---- acknowledgements --------------------------------------------------------------
 
-void client::state::finish_publish(std::uint16_t id, reason_code code, packet& whole) {
-  const std::uint32_t slot = *ids.find(id);
+void client::state::finish_publish(const wire::packet_view& p) {
+  const std::uint32_t slot = *ids.find(p.packet_id);
   const token tok = slots[slot].tok;
   free_slot(slot);
-  emit(event_kind::completed, tok, code, keep_packet(std::move(whole)));
+  emit(event_kind::completed, tok, p.code, keep_packet(p));
   pump();
 }
 
-void client::state::on_puback(packet& whole) {
-  const auto& a = std::get<puback_packet>(whole);
+void client::state::on_puback(const wire::packet_view& a) {
   const outbound* o = inflight(a.packet_id, request_kind::publish);
-  if (!o || o->pub.packet.qos != qos::at_least_once) return;  // not ours: ignored
-  finish_publish(a.packet_id, a.code, whole);
+  if (!o || o->req.view.qos != qos::at_least_once) return;  // not ours: ignored
+  finish_publish(a);
 }
 
-void client::state::on_pubrec(packet& whole) {
-  const auto& a = std::get<pubrec_packet>(whole);
+void client::state::on_pubrec(const wire::packet_view& a) {
   outbound* o = inflight(a.packet_id, request_kind::publish);
-  if (!o || o->pub.packet.qos != qos::exactly_once) {
+  if (!o || o->req.view.qos != qos::exactly_once) {
     // 5.0 answers an unknown one (section 4.3.3); 3.1.1 has no way to say so.
-    if (v5 && !ids.contains(a.packet_id)) write_ack<pubrel_packet>(a.packet_id, reason_code::packet_identifier_not_found);
+    if (v5 && !ids.contains(a.packet_id)) write_ack(packet_type::pubrel, a.packet_id, reason_code::packet_identifier_not_found);
     return;
   }
-  if (is_failure(a.code)) return finish_publish(a.packet_id, a.code, whole);  // the flow ends here [MQTT-4.3.3-4]
+  if (is_failure(a.code)) return finish_publish(a);  // the flow ends here [MQTT-4.3.3-4]
   if (!o->released) {
     o->released = true;
     if (store_events) emit(event_kind::released, o->tok).packet_id = a.packet_id;
   }
   o->sent = true;  // a resumed one needs no resend now
-  write_ack<pubrel_packet>(a.packet_id, reason_code::success);
+  write_ack(packet_type::pubrel, a.packet_id, reason_code::success);
 }
 
-void client::state::on_pubcomp(packet& whole) {
-  const auto& a = std::get<pubcomp_packet>(whole);
+void client::state::on_pubcomp(const wire::packet_view& a) {
   const outbound* o = inflight(a.packet_id, request_kind::publish);
-  if (!o || o->pub.packet.qos != qos::exactly_once || !o->released) return;
-  finish_publish(a.packet_id, a.code, whole);
+  if (!o || o->req.view.qos != qos::exactly_once || !o->released) return;
+  finish_publish(a);
 }
 
-void client::state::on_suback(packet& whole) {
-  const auto& a = std::get<suback_packet>(whole);
+void client::state::on_suback(const wire::packet_view& a) {
   const outbound* o = inflight(a.packet_id, request_kind::subscribe);
   if (!o) return;
-  const auto& sent = o->sub->packet;
-  if (a.codes.size() != sent.subscriptions.size()) {
+  const wire::packet_view& sent = o->req.view;
+  const std::size_t filters = entry_count(sent);
+  if (a.entries.size() != filters) {
     return protocol_failure(reason_code::protocol_error,
-                            "SUBACK has " + std::to_string(a.codes.size()) + " reason codes for " +
-                                std::to_string(sent.subscriptions.size()) + " topic filters (section 3.9.3)");
+                            "SUBACK has " + std::to_string(a.entries.size()) + " reason codes for " +
+                                std::to_string(filters) + " topic filters (section 3.9.3)");
   }
   const bool resubscribe = o->kind == request_kind::resubscribe;
-  record_granted(sent, a, resubscribe);
+  record_granted(sent, a.entries, resubscribe);
   const token tok = o->tok;
-  const reason_code code = first_refusal(a.codes);
+  const reason_code code = first_refusal(a.entries);
   free_slot(*ids.find(a.packet_id));
-  emit(resubscribe ? event_kind::resubscribed : event_kind::completed, tok, code, keep_packet(std::move(whole)));
+  emit(resubscribe ? event_kind::resubscribed : event_kind::completed, tok, code, keep_packet(a));
   pump();
 }
 
-void client::state::on_unsuback(packet& whole) {
-  const auto& a = std::get<unsuback_packet>(whole);
+void client::state::on_unsuback(const wire::packet_view& a) {
   const outbound* o = inflight(a.packet_id, request_kind::unsubscribe);
   if (!o) return;
-  const auto& sent = o->unsub->packet;
-  if (v5 && a.codes.size() != sent.filters.size()) {
+  const wire::packet_view& sent = o->req.view;
+  const std::size_t filters = entry_count(sent);
+  if (v5 && a.entries.size() != filters) {
     return protocol_failure(reason_code::protocol_error,
-                            "UNSUBACK has " + std::to_string(a.codes.size()) + " reason codes for " +
-                                std::to_string(sent.filters.size()) + " topic filters (section 3.11.3)");
+                            "UNSUBACK has " + std::to_string(a.entries.size()) + " reason codes for " +
+                                std::to_string(filters) + " topic filters (section 3.11.3)");
   }
-  forget_granted(sent, a);
+  forget_granted(sent, a.entries);
   const token tok = o->tok;
-  const reason_code code = first_refusal(a.codes);
+  const reason_code code = first_refusal(a.entries);
   free_slot(*ids.find(a.packet_id));
-  emit(event_kind::completed, tok, code, keep_packet(std::move(whole)));
+  emit(event_kind::completed, tok, code, keep_packet(a));
   pump();
 }
 

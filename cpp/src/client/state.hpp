@@ -15,8 +15,9 @@
 
 #include "id_map.hpp"
 #include "mqttw/client/client.hpp"
-#include "mqttw/codec/decoder.hpp"
 #include "mqttw/codec/limits.hpp"
+#include "mqttw/wire/read.hpp"
+#include "mqttw/wire/write.hpp"
 
 namespace mqttw::client {
 
@@ -25,46 +26,17 @@ namespace mqttw::client {
 // Bytes in one allocation, exactly sized, that views point into. Moving it keeps them.
 using owned_storage = std::unique_ptr<std::uint8_t[]>;
 
-struct owned_publish {
-  owned_storage storage;  // topic, payload and property data
-  // The full topic, even when the request came with an alias and an empty one;
-  // properties as given, an application's Topic Alias included; packet_id 0.
-  publish_packet packet;
-
-  void assign(const publish_packet& p, std::string_view full_topic);
-};
-
-struct owned_subscribe {
+// A request's packet, as the application's bytes (checked by wire::read_packet), in
+// one allocation that its view points into.
+struct owned_packet {
   owned_storage storage;
-  subscribe_packet packet;  // packet_id 0; views into storage
+  wire::packet_view view;
+  // PUBLISH: the full topic, also when the request came with an alias and an empty
+  // one (then copied after the packet's bytes).
+  std::string_view topic;
 
-  void assign(const subscribe_packet& p);
+  void assign(const wire::packet_view& p, std::string_view full_topic = {});
 };
-
-struct owned_unsubscribe {
-  owned_storage storage;
-  unsubscribe_packet packet;
-
-  void assign(const unsubscribe_packet& p);
-};
-
-struct owned_properties {
-  owned_storage storage;
-  properties props;
-
-  void assign(const properties& p);
-};
-
-struct owned_connect {
-  owned_storage storage;
-  connect_packet packet;
-
-  // `extra` is appended to the properties (the Maximum Packet Size the options add).
-  void assign(const connect_packet& p, const properties& extra);
-};
-
-// True when both lists hold the same properties in the same order.
-bool same_properties(const properties& a, const properties& b);
 
 // ---- outbound.cpp: requests ---------------------------------------------------------
 
@@ -80,9 +52,7 @@ struct outbound {
   bool sent = false;            // sent on the current connection
   bool counted = false;         // counts in this connection's Receive Maximum window
   std::uint64_t order = 0;      // first-send order: resends keep it [MQTT-4.4.0-1]
-  owned_publish pub;
-  std::unique_ptr<owned_subscribe> sub;      // subscribe, resubscribe
-  std::unique_ptr<owned_unsubscribe> unsub;  // unsubscribe
+  owned_packet req;             // the PUBLISH, SUBSCRIBE or UNSUBSCRIBE
 };
 
 // ---- aliases.cpp: outgoing Topic Aliases, per connection [MQTT-3.3.2-7] -------------
@@ -134,12 +104,12 @@ class alias_table {
 
 struct granted_filter {
   std::string filter;
-  subscription options;  // filter: not used (see `filter`)
+  std::uint8_t options = 0;  // the subscription options byte, as it was sent
 };
 
-// The granted filters of SUBSCRIBEs that carried the same properties.
+// The granted filters of SUBSCRIBEs that carried the same properties (as bytes).
 struct granted_group {
-  owned_properties props;
+  std::vector<std::uint8_t> props;
   std::vector<granted_filter> filters;
 };
 
@@ -155,21 +125,23 @@ enum : std::uint32_t {
 // ---- the state ----------------------------------------------------------------------
 
 struct client::state {
-  state(client_options o, const connect_packet& c);
+  state(client_options o, bytes_view connect_bytes);
 
   client_options options;
   protocol_version version;
   bool v5;
-  owned_connect connect;
+  owned_packet connect;  // with the Maximum Packet Size the options add
   error init_err;
-  decoder dec;
+  std::uint32_t max_in;  // the largest packet accepted from the server (options)
   bool store_events = false;
 
   batch out;
-  std::vector<std::uint8_t> output;
+  wire::byte_buffer output;
   std::uint64_t now = 0;
-  std::vector<packet> in_packets;  // decoder output
-  packet pub_scratch = publish_packet{};  // PUBLISH encode scratch: no allocation per send
+  // Input: a packet that the chunks so far have begun but not completed, and the last
+  // one completed from there (events may point into it until the next call).
+  std::vector<std::uint8_t> pending;
+  std::vector<std::uint8_t> completed;
 
   // Session
   std::string client_id;  // the CONNECT's, or the one the server assigned
@@ -221,18 +193,22 @@ struct client::state {
   void begin(std::uint64_t t);
   const batch& end();
   void feed(bytes_view bytes);
-  void dispatch(packet& p);
-  std::int32_t keep_packet(packet&& p);
+  // The next whole packet of the input, from `pending` or from `bytes` at `at`
+  // (advanced); false when there is none yet (what is left waits in `pending`) or
+  // when `bad` was set.
+  bool next_packet(bytes_view bytes, std::size_t& at, bytes_view& whole, wire::problem& bad);
+  void dispatch(wire::packet_view& p);
+  std::int32_t keep_packet(const wire::packet_view& p);
   // Not inlined: it is called from dozens of places, and a call costs less than its copies.
   [[gnu::noinline]] event& emit(event_kind kind, token tok, reason_code code = reason_code::success,
                                 std::int32_t packet = -1);
   [[gnu::noinline]] void fail_request(token tok, const error& err);
-  // Encodes into the output; false (nothing written) when the codec refuses it.
-  bool write(const packet& p);
-  template <class Ack>
-  void write_ack(std::uint16_t id, reason_code code) {
-    write_ack(Ack::type, id, code);
-  }
+  [[gnu::noinline]] void fail_request(token tok, const wire::problem& bad);
+  // Reads a request's bytes: a whole packet of `type` that the rules allow the client
+  // to send. Otherwise the request `tok` fails, and false.
+  bool read_request(token tok, bytes_view packet, packet_type type, wire::packet_view& out);
+  // Bytes went to the output (or not, when no connection is open: false).
+  bool wrote();
   // PUBACK, PUBREC, PUBREL or PUBCOMP (`type`); one function for the four.
   void write_ack(packet_type type, std::uint16_t id, reason_code code);
   // The peer broke the protocol: DISCONNECT with `code` in 5.0, then close.
@@ -242,17 +218,17 @@ struct client::state {
 
   // ---- connect.cpp
   void open_connection();
-  void on_connack(connack_packet& p, packet& whole);
-  void apply_connack(const connack_packet& p);
-  void on_server_disconnect(packet& whole);
-  void on_server_auth(packet& whole);
+  void on_connack(const wire::packet_view& p);
+  void apply_connack(const wire::packet_view& p);
+  void on_server_disconnect(const wire::packet_view& p);
+  void on_server_auth(const wire::packet_view& p);
 
   // ---- outbound.cpp
-  void publish(token tok, const publish_packet& p);
-  void subscribe(request_kind kind, token tok, const subscribe_packet& p);
-  void unsubscribe(token tok, const unsubscribe_packet& p);
+  void publish(token tok, const wire::packet_view& p);
+  // SUBSCRIBE or UNSUBSCRIBE (kind), read and checked already.
+  void control(request_kind kind, token tok, const wire::packet_view& p);
   void send_or_queue_control(outbound o);
-  void restore(token tok, const publish_packet& p, bool released);
+  void restore(token tok, const wire::packet_view& p, bool released);
   bool enqueue(outbound&& o);  // false: failed (queue full)
   void queue_first(std::vector<outbound>&& first);  // ahead of what waits, in their order
   // Sends what waits: resends of a resumed session, then the queue, in order, as far
@@ -266,40 +242,39 @@ struct client::state {
   // Writes the outbound in `slot`, first sent or (`again`) resent; false when it
   // failed (and was dropped).
   bool send(std::uint32_t slot, bool again);
-  publish_packet& fill_scratch(std::string_view topic, const publish_packet& p);
   // The server's limits (from CONNACK) for a PUBLISH, the size one when `size`.
-  error publish_limits(std::string_view topic, const publish_packet& p, bool size);
-  // The codec's checks (always when `validate_now`, or when a limit fails: those come
-  // first), then the server's limits when `limits`.
-  error check_publish(std::string_view topic, const publish_packet& p, bool validate_now, bool limits, bool size);
-  // Encodes a PUBLISH into the output. With `aliases`, an application's Topic Alias
-  // is honoured or one is chosen (auto_topic_alias); without, the full topic goes
-  // and no Topic Alias.
-  error write_publish(std::string_view topic, const publish_packet& p, bool dup, std::uint16_t id, bool aliases);
-  // Encodes a packet into the output unless the server's Maximum Packet Size refuses it.
-  error write_checked(const packet& p);
+  error publish_limits(std::string_view topic, const wire::packet_view& p, bool size);
+  // Writes a PUBLISH to the output. With `aliases`, an application's Topic Alias is
+  // honoured or one is chosen (auto_topic_alias); without, the full topic goes and no
+  // Topic Alias.
+  error write_publish(std::string_view topic, const wire::packet_view& p, bool dup, std::uint16_t id, bool aliases);
+  // Writes a SUBSCRIBE or UNSUBSCRIBE with this packet id unless the server's Maximum
+  // Packet Size refuses it.
+  error write_with_id(const wire::packet_view& p, std::uint16_t id);
   std::vector<std::uint32_t> live_slots_in_order();
 
   // ---- session.cpp
   void session_resumed();
   void session_lost();
   void fail_all(reason_code code, std::string_view reason);
-  void on_puback(packet& whole);
-  void on_pubrec(packet& whole);
-  void on_pubcomp(packet& whole);
-  void on_suback(packet& whole);
-  void on_unsuback(packet& whole);
-  void finish_publish(std::uint16_t id, reason_code code, packet& whole);
+  void on_puback(const wire::packet_view& p);
+  void on_pubrec(const wire::packet_view& p);
+  void on_pubcomp(const wire::packet_view& p);
+  void on_suback(const wire::packet_view& p);
+  void on_unsuback(const wire::packet_view& p);
+  void finish_publish(const wire::packet_view& p);
 
   // ---- subscriptions.cpp
-  void record_granted(const subscribe_packet& sent, const suback_packet& ack, bool fresh);
-  void forget_granted(const unsubscribe_packet& sent, const unsuback_packet& ack);
+  // `codes`: the SUBACK's or UNSUBACK's reason codes, a byte each (wire::packet_view
+  // entries).
+  void record_granted(const wire::packet_view& sent, bytes_view codes, bool fresh);
+  void forget_granted(const wire::packet_view& sent, bytes_view codes);
   // Queues a SUBSCRIBE per granted group, at the front of the queue.
   void queue_resubscribe();
 
   // ---- inbound.cpp
-  void on_publish(publish_packet& p, packet& whole);
-  void on_pubrel(const pubrel_packet& p);
+  void on_publish(wire::packet_view& p);
+  void on_pubrel(const wire::packet_view& p);
   void ack(std::uint16_t id, reason_code code);
   // A new connection: QoS 1 messages not acknowledged yet will come again, and
   // nothing counts against our Receive Maximum yet.

@@ -210,7 +210,11 @@ error encode(const packet& p, protocol_version version, std::vector<std::uint8_t
   if (const auto* connect = std::get_if<connect_packet>(&p)) version = connect->version;
   if (auto err = validate(p, version)) return err;
   if (auto err = sender_rules(p)) return err;
+  return encode_unchecked(p, version, out);
+}
 
+error encode_unchecked(const packet& p, protocol_version version, std::vector<std::uint8_t>& out) {
+  if (const auto* connect = std::get_if<connect_packet>(&p)) version = connect->version;
   const std::size_t size = std::visit([&](const auto& body) { return body_size(body, version); }, p);
   if (size > max_varint) {
     return make_error(reason_code::packet_too_large,

@@ -287,7 +287,18 @@ bool packet_reader::connect() {
   if (out_.has_password && !out_.has_username && !v5_) {
     return fail(malformed, "password", "without a user name (3.1.1 [MQTT-3.1.2-22])");
   }
-  return props(out_.props, property_place::connect);
+  if (!props(out_.props, property_place::connect)) return false;
+  // What the client may send, which a server may judge otherwise (CONNECT is only
+  // ever read to_server: a server does not send it).
+  if (out_.client_id.empty() && out_.version == protocol_version::v31) {
+    return fail(reason_code::client_identifier_not_valid, "client identifier",
+                "is empty: MQTT 3.1 needs one of 1 to 23 characters (3.1 section 3.1)");
+  }
+  if (out_.client_id.empty() && !out_.clean_start && !v5_) {
+    return fail(reason_code::client_identifier_not_valid, "client identifier",
+                "is empty, which needs a clean session (3.1.1 [MQTT-3.1.3-7])");
+  }
+  return true;
 }
 
 bool packet_reader::connack() {

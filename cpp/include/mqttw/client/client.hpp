@@ -110,10 +110,20 @@ struct event {
   std::string reason;  // for failed
 };
 
+// A packet an event refers to, as it came: its bytes, fixed header included, checked
+// (mqttw/wire/read.hpp reads them again without checks). For a PUBLISH, `topic` is
+// its topic, resolved when the packet came with a Topic Alias in place of one; empty
+// for other packets.
+struct received_packet {
+  bytes_view bytes;
+  std::string_view topic;
+};
+
 struct batch {
   std::vector<event> events;
-  // Packets events refer to. Their views point into the client's buffers.
-  std::vector<packet> packets;
+  // Packets events refer to. Their views point into the client's buffers or into the
+  // bytes given to on_bytes, and stay valid until the next call.
+  std::vector<received_packet> packets;
   // Close the connection once the output is written: the server refused or ended
   // it, it broke the protocol (the output then ends with a DISCONNECT for 5.0), the
   // keepalive found it dead, or disconnect() was called.
@@ -151,10 +161,11 @@ struct client_status {
 
 class client {
  public:
-  // `connect` is the CONNECT to send on each connection; its strings are copied.
-  // Check init_error() before use: a CONNECT the codec refuses (3.1.1 with an
-  // empty client id and clean session off, a bad will topic, ...) is an error here.
-  client(client_options options, const connect_packet& connect);
+  // `connect` is the CONNECT to send on each connection, as a whole packet's bytes;
+  // they are copied. Check init_error() before use: a CONNECT the rules refuse (3.1.1
+  // with an empty client id and clean session off, a bad will topic, ...) is an
+  // error here.
+  client(client_options options, bytes_view connect);
   ~client();
   client(const client&) = delete;
   client& operator=(const client&) = delete;
@@ -171,19 +182,22 @@ class client {
   // and the PINGRESP deadline).
   const batch& tick(std::uint64_t now);
 
-  // Application requests. The packet's views may point anywhere: what must be kept
-  // is copied. A packet id and DUP in them are ignored: the client allocates ids and
-  // sets DUP on resends only.
-  const batch& publish(token tok, const publish_packet& p, std::uint64_t now);
-  const batch& subscribe(token tok, const subscribe_packet& p, std::uint64_t now);
-  const batch& unsubscribe(token tok, const unsubscribe_packet& p, std::uint64_t now);
+  // Application requests, each a whole packet's bytes (wire::read_packet checks them
+  // as sent to a server: one it refuses fails at once, with its reason); what must be
+  // kept is copied. Their packet id and DUP are ignored (any non-zero id will do where
+  // the rules want one): the client allocates ids and sets DUP on resends only.
+  const batch& publish(token tok, bytes_view packet, std::uint64_t now);
+  const batch& subscribe(token tok, bytes_view packet, std::uint64_t now);
+  const batch& unsubscribe(token tok, bytes_view packet, std::uint64_t now);
   // With manual_ack: acknowledge the message with this packet id (PUBACK or PUBREC
   // with `code`, 0 or a 5.0 refusal >= 0x80). Unknown ids are ignored.
   const batch& ack(std::uint16_t packet_id, reason_code code, std::uint64_t now);
-  // Sends AUTH (continue an exchange, or 0x19 to re-authenticate).
-  const batch& auth(const auth_packet& p, std::uint64_t now);
-  // Sends DISCONNECT (reason and properties in 5.0) and closes.
-  const batch& disconnect(const disconnect_packet& p, std::uint64_t now);
+  // Sends AUTH (continue an exchange, or 0x19 to re-authenticate); one the rules
+  // refuse is not sent.
+  const batch& auth(bytes_view packet, std::uint64_t now);
+  // Sends DISCONNECT (reason and properties in 5.0; one the rules refuse goes as a
+  // plain DISCONNECT) and closes.
+  const batch& disconnect(bytes_view packet, std::uint64_t now);
   // The application ends the session: every queued and in-flight request fails with
   // 0x8B (nothing is sent).
   const batch& abandon(std::uint64_t now);
@@ -191,7 +205,7 @@ class client {
   // A QoS 1/2 publish from an earlier life of the session (an application store):
   // in flight with this packet id, released when its PUBREC had come. Call before
   // the first on_open; it is resent like any in-flight message.
-  const batch& restore(token tok, const publish_packet& p, bool released, std::uint64_t now);
+  const batch& restore(token tok, bytes_view packet, bool released, std::uint64_t now);
 
   // Bytes to write to the connection, accumulated since the last clear_output().
   const std::vector<std::uint8_t>& output() const;

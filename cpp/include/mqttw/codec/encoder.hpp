@@ -23,6 +23,11 @@ namespace mqttw {
 // the protocol written and `version` is not used.
 error encode(const packet& p, protocol_version version, std::vector<std::uint8_t>& out);
 
+// The same without any check but the Remaining Length's: for tests and tools that
+// need packets the rules refuse. A string or binary field longer than 65,535 bytes
+// is written with its length cut to 16 bits.
+error encode_unchecked(const packet& p, protocol_version version, std::vector<std::uint8_t>& out);
+
 // The size in bytes (fixed header included) of what encode() writes for `p`. It
 // checks nothing: for a packet that encode() refuses, the figure means nothing.
 std::size_t encoded_size(const packet& p, protocol_version version);

@@ -52,7 +52,10 @@ namespace mqttw::wire {
 //     0x82 (section 3.14.2.1): 0x04 from a server; 0x87, 0x89, 0x8B, 0x8D, 0x8E, 0x8F
 //     and 0x9A..0xA2 from a client;
 //   - the same for AUTH (section 3.15.2.1): 0x00 Success from a client, 0x19
-//     Re-authenticate from a server.
+//     Re-authenticate from a server;
+//   - a CONNECT (to_server only) with an empty client identifier is 0x85 Client
+//     Identifier not valid in 3.1, and in 3.1.1 without a clean session
+//     [MQTT-3.1.3-7]: what a server may accept, a client must not send.
 //
 // A Topic Alias of 0 is refused either way, as the decoder does [MQTT-3.3.2-8].
 // Session rules (aliases above the maximum, Receive Maximum, packet identifiers in
