@@ -1,7 +1,9 @@
 // A map from packet identifier (1..65535) to a small value, as one flat table: open
 // addressing with linear probing and backward-shift deletion. The client allocates
-// identifiers in sequence, so the identity hash spreads them evenly. No allocation
-// per entry: the table grows by doubling, and only when it is half full.
+// identifiers in sequence; a Fibonacci hash scatters them, where the identity hash
+// laid them out as one run, and deleting from the front of a run shifted the whole
+// run (the in-flight window) at every acknowledgement. No allocation per entry: the
+// table grows by doubling, and only when it is half full.
 #pragma once
 
 #include <algorithm>
@@ -15,7 +17,7 @@ class id_map {
   // The value stored for `id`, or nullptr.
   std::uint32_t* find(std::uint16_t id) {
     if (count_ == 0) return nullptr;
-    for (std::size_t i = id & mask_;; i = (i + 1) & mask_) {
+    for (std::size_t i = home(id);; i = (i + 1) & mask_) {
       if (keys_[i] == id) return &values_[i];
       if (keys_[i] == 0) return nullptr;
     }
@@ -25,7 +27,7 @@ class id_map {
   // Sets the value for `id` (not 0), adding it when absent.
   void set(std::uint16_t id, std::uint32_t value) {
     if (2 * (count_ + 1) > keys_.size()) grow();
-    std::size_t i = id & mask_;
+    std::size_t i = home(id);
     while (keys_[i] != 0 && keys_[i] != id) i = (i + 1) & mask_;
     if (keys_[i] == 0) ++count_;
     keys_[i] = id;
@@ -34,7 +36,7 @@ class id_map {
 
   void erase(std::uint16_t id) {
     if (count_ == 0) return;
-    std::size_t i = id & mask_;
+    std::size_t i = home(id);
     while (keys_[i] != id) {
       if (keys_[i] == 0) return;
       i = (i + 1) & mask_;
@@ -42,8 +44,8 @@ class id_map {
     // Shift back the entries after it whose home slot does not lie between the hole
     // and them, so that no probe sequence is cut short.
     for (std::size_t j = (i + 1) & mask_; keys_[j] != 0; j = (j + 1) & mask_) {
-      const std::size_t home = keys_[j] & mask_;
-      const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+      const std::size_t h = home(keys_[j]);
+      const bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
       if (stays) continue;
       keys_[i] = keys_[j];
       values_[i] = values_[j];
@@ -72,12 +74,17 @@ class id_map {
   }
 
  private:
+  // The top bits of id times 2^32 / golden ratio.
+  std::size_t home(std::uint16_t id) const { return (id * 2654435769u) >> shift_; }
+
   void grow() {
     std::vector<std::uint16_t> keys(keys_.empty() ? 16 : 2 * keys_.size(), 0);
     std::vector<std::uint32_t> values(keys.size());
     keys.swap(keys_);
     values.swap(values_);
     mask_ = keys_.size() - 1;
+    shift_ = 32;
+    for (std::size_t n = keys_.size(); n > 1; n >>= 1) --shift_;
     count_ = 0;
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (keys[i] != 0) set(keys[i], values[i]);
@@ -87,6 +94,7 @@ class id_map {
   std::vector<std::uint16_t> keys_;  // 0: empty
   std::vector<std::uint32_t> values_;
   std::size_t mask_ = 0;
+  unsigned shift_ = 32;
   std::size_t count_ = 0;
 };
 
