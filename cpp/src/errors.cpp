@@ -75,6 +75,25 @@ error make_error(reason_code code, std::string_view reason) {
   return error{code, std::string(reason)};
 }
 
+std::string join_reason(std::initializer_list<reason_part> parts) {
+  std::string out;
+  for (const reason_part& part : parts) {
+    if (!part.is_number) {
+      out += part.text;
+      continue;
+    }
+    char digits[20];
+    std::size_t n = 0;
+    std::uint64_t v = part.number;
+    do {
+      digits[n++] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    while (n != 0) out += digits[--n];
+  }
+  return out;
+}
+
 std::string reason_code_text(reason_code code) {
   constexpr char digits[] = "0123456789ABCDEF";
   const auto v = static_cast<std::uint8_t>(code);

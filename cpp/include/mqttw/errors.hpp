@@ -6,7 +6,9 @@
 // "PUBLISH topic name contains a wildcard [MQTT-3.3.2-2]".
 #pragma once
 
+#include <concepts>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -89,5 +91,22 @@ struct error {
 // Out of line, taking a view: the reason's string is made here, not at each of the
 // many places that can fail (which kept kilobytes of string code in the wasm).
 [[gnu::noinline]] error make_error(reason_code code, std::string_view reason);
+
+// A piece of a reason: text, or a whole number written in decimal.
+struct reason_part {
+  reason_part(std::string_view t) : text(t) {}
+  reason_part(const char* t) : text(t) {}
+  template <std::integral N>
+  reason_part(N n) : number(static_cast<std::uint64_t>(n)), is_number(true) {}
+
+  std::string_view text;
+  std::uint64_t number = 0;
+  bool is_number = false;
+};
+
+// The pieces joined: join_reason({"Topic Alias ", n, " is above ", max}). Out of
+// line, like make_error: a chain of std::to_string and + at each caller cost kilobytes
+// of string code in the wasm.
+[[gnu::noinline]] std::string join_reason(std::initializer_list<reason_part> parts);
 
 }  // namespace mqttw

@@ -32,7 +32,7 @@ client::state::state(client_options o, bytes_view connect_bytes)
   }
   if (c.type != packet_type::connect) {
     init_err = make_error(reason_code::malformed_packet,
-                          "the CONNECT to send is a " + std::string(packet_type_name(c.type)));
+                          join_reason({"the CONNECT to send is a ", packet_type_name(c.type)}));
     return;
   }
   version = c.version;
@@ -251,9 +251,8 @@ bool client::state::read_request(token tok, bytes_view packet, packet_type type,
     return false;
   }
   if (view.type != type) {
-    fail_request(tok, make_error(reason_code::malformed_packet, "the request is a " +
-                                                                    std::string(packet_type_name(view.type)) + ", not a " +
-                                                                    std::string(packet_type_name(type))));
+    fail_request(tok, make_error(reason_code::malformed_packet, join_reason({"the request is a ", packet_type_name(view.type),
+                                                                             ", not a ", packet_type_name(type)})));
     return false;
   }
   return true;
@@ -312,7 +311,7 @@ void client::state::dispatch(wire::packet_view& p) {
   const packet_type type = p.type;
   if (!connected && type != packet_type::connack && type != packet_type::auth && type != packet_type::disconnect) {
     return protocol_failure(reason_code::protocol_error,
-                            std::string(packet_type_name(type)) + " before CONNACK [MQTT-3.2.0-1]");
+                            join_reason({packet_type_name(type), " before CONNACK [MQTT-3.2.0-1]"}));
   }
   switch (type) {
     case packet_type::connack: return on_connack(p);

@@ -15,7 +15,7 @@ std::string connack_text(reason_code code, bool v5) {
     case 3: return "return code 3, server unavailable";
     case 4: return "return code 4, bad user name or password";
     case 5: return "return code 5, not authorized";
-    default: return "return code " + std::to_string(static_cast<unsigned>(code));
+    default: return join_reason({"return code ", static_cast<unsigned>(code)});
   }
 }
 

@@ -11,8 +11,8 @@ void client::state::on_publish(wire::packet_view& p) {
       const std::uint32_t n = a.number;
       if (n == 0 || n > our_alias_maximum) {  // 0 is the decoder's to refuse [MQTT-3.3.2-8]
         return protocol_failure(reason_code::topic_alias_invalid,
-                                "PUBLISH: Topic Alias " + std::to_string(n) + " is above our Topic Alias Maximum " +
-                                    std::to_string(our_alias_maximum) + " [MQTT-3.3.2-11]");
+                                join_reason({"PUBLISH: Topic Alias ", n, " is above our Topic Alias Maximum ",
+                                             our_alias_maximum, " [MQTT-3.3.2-11]"}));
       }
       if (aliases_in.size() < n) {
         aliases_in.resize(n);
@@ -22,8 +22,8 @@ void client::state::on_publish(wire::packet_view& p) {
       if (p.topic.empty()) {
         if (!slot) {
           return protocol_failure(reason_code::protocol_error,
-                                  "PUBLISH: Topic Alias " + std::to_string(n) +
-                                      " with an empty topic, but the alias was never set (section 3.3.2.3.4)");
+                                  join_reason({"PUBLISH: Topic Alias ", n,
+                                               " with an empty topic, but the alias was never set (section 3.3.2.3.4)"}));
         }
         p.topic = *slot;
         aliases_in_used[n - 1] = call;
@@ -78,8 +78,8 @@ void client::state::on_publish(wire::packet_view& p) {
     }
   }
   protocol_failure(reason_code::receive_maximum_exceeded,
-                   "more unacknowledged QoS 1/2 PUBLISH than our Receive Maximum " +
-                       std::to_string(our_receive_maximum) + " [MQTT-3.3.4-9]");
+                   join_reason({"more unacknowledged QoS 1/2 PUBLISH than our Receive Maximum ", our_receive_maximum,
+                                " [MQTT-3.3.4-9]"}));
 }
 
 void client::state::on_pubrel(const wire::packet_view& p) {

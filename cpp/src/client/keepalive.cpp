@@ -19,7 +19,7 @@ void client::state::run_keepalive() {
   if (!connected || keep_alive == 0) return;
   if (ping_pending) {
     if (now >= ping_sent_at + ping_timeout_ms()) {
-      close(reason_code::keep_alive_timeout, "no PINGRESP within " + std::to_string(ping_timeout_ms()) + " ms");
+      close(reason_code::keep_alive_timeout, join_reason({"no PINGRESP within ", ping_timeout_ms(), " ms"}));
     }
     return;
   }

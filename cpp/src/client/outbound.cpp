@@ -10,9 +10,9 @@ namespace {
 
 error too_large(packet_type type, std::size_t size, std::uint32_t max) {
   return make_error(reason_code::packet_too_large,
-                    std::string(packet_type_name(type)) + " of " + std::to_string(size) +
-                        " bytes is larger than the server's Maximum Packet Size of " + std::to_string(max) +
-                        " bytes [MQTT-3.2.2-15]");
+                    join_reason({packet_type_name(type), " of ", size,
+                                 " bytes is larger than the server's Maximum Packet Size of ", max,
+                                 " bytes [MQTT-3.2.2-15]"}));
 }
 
 // A PUBLISH's own Topic Alias (5.0), or 0.
@@ -34,8 +34,9 @@ void client::state::publish(token tok, const wire::packet_view& p) {
       if (connected && alias <= 0xFFFF) topic = aliases_out.topic_of(static_cast<std::uint16_t>(alias));
       if (topic.empty()) {
         return fail_request(tok, make_error(reason_code::topic_alias_invalid,
-                                            "PUBLISH: Topic Alias " + std::to_string(alias) +
-                                                " with an empty topic, but the alias stands for no topic on this connection"));
+                                            join_reason({"PUBLISH: Topic Alias ", alias,
+                                                         " with an empty topic, but the alias stands for no topic on "
+                                                         "this connection"})));
       }
     }
   }
@@ -95,7 +96,7 @@ void client::state::restore(token tok, const wire::packet_view& p, bool released
   }
   if (ids.contains(p.packet_id)) {
     return fail_request(tok, make_error(reason_code::packet_identifier_in_use,
-                                        "restore(): packet identifier " + std::to_string(p.packet_id) + " is in use"));
+                                        join_reason({"restore(): packet identifier ", p.packet_id, " is in use"})));
   }
   outbound o;
   o.tok = tok;
@@ -120,9 +121,9 @@ void client::state::queue_first(std::vector<outbound>&& first) {
 
 bool client::state::enqueue(outbound&& o) {
   if (options.max_queued != 0 && queue.size() >= options.max_queued) {
-    fail_request(o.tok, make_error(reason_code::quota_exceeded, "the queue is full: " +
-                                                                    std::to_string(options.max_queued) +
-                                                                    " requests are waiting already (maxQueued)"));
+    fail_request(o.tok, make_error(reason_code::quota_exceeded,
+                                   join_reason({"the queue is full: ", options.max_queued,
+                                                " requests are waiting already (maxQueued)"})));
     return false;
   }
   if (o.kind != request_kind::publish) ++queued_other;
@@ -135,9 +136,8 @@ bool client::state::enqueue(outbound&& o) {
 error client::state::publish_limits(std::string_view topic, const wire::packet_view& p, bool size) {
   if (static_cast<std::uint8_t>(p.qos) > static_cast<std::uint8_t>(max_qos)) {
     return make_error(reason_code::qos_not_supported,
-                      "PUBLISH: QoS " + std::to_string(static_cast<unsigned>(p.qos)) +
-                          " is above the server's Maximum QoS " + std::to_string(static_cast<unsigned>(max_qos)) +
-                          " [MQTT-3.2.2-11]");
+                      join_reason({"PUBLISH: QoS ", static_cast<unsigned>(p.qos), " is above the server's Maximum QoS ",
+                                   static_cast<unsigned>(max_qos), " [MQTT-3.2.2-11]"}));
   }
   if (p.retain && !retain_available) {
     return make_error(reason_code::retain_not_supported,
@@ -146,9 +146,8 @@ error client::state::publish_limits(std::string_view topic, const wire::packet_v
   if (v5) {
     if (const std::uint32_t alias = own_alias(p); alias > alias_maximum) {
       return make_error(reason_code::topic_alias_invalid,
-                        "PUBLISH: Topic Alias " + std::to_string(alias) +
-                            " is above the server's Topic Alias Maximum " + std::to_string(alias_maximum) +
-                            " [MQTT-3.2.2-17]");
+                        join_reason({"PUBLISH: Topic Alias ", alias, " is above the server's Topic Alias Maximum ",
+                                     alias_maximum, " [MQTT-3.2.2-17]"}));
     }
   }
   if (size && max_packet_size < max_packet_size_limit) {

@@ -73,8 +73,8 @@ void client::state::on_suback(const wire::packet_view& a) {
   const std::size_t filters = entry_count(sent);
   if (a.entries.size() != filters) {
     return protocol_failure(reason_code::protocol_error,
-                            "SUBACK has " + std::to_string(a.entries.size()) + " reason codes for " +
-                                std::to_string(filters) + " topic filters (section 3.9.3)");
+                            join_reason({"SUBACK has ", a.entries.size(), " reason codes for ", filters,
+                                         " topic filters (section 3.9.3)"}));
   }
   const bool resubscribe = o->kind == request_kind::resubscribe;
   record_granted(sent, a.entries, resubscribe);
@@ -92,8 +92,8 @@ void client::state::on_unsuback(const wire::packet_view& a) {
   const std::size_t filters = entry_count(sent);
   if (v5 && a.entries.size() != filters) {
     return protocol_failure(reason_code::protocol_error,
-                            "UNSUBACK has " + std::to_string(a.entries.size()) + " reason codes for " +
-                                std::to_string(filters) + " topic filters (section 3.11.3)");
+                            join_reason({"UNSUBACK has ", a.entries.size(), " reason codes for ", filters,
+                                         " topic filters (section 3.11.3)"}));
   }
   forget_granted(sent, a.entries);
   const token tok = o->tok;
