@@ -771,3 +771,19 @@ TEST_CASE("wire: the rules of each direction", "[wire]") {
     CHECK(read(hex("e0 03 8b 01 24"), v5, direction::to_server).code == reason_code::malformed_packet);
   }
 }
+
+TEST_CASE("wire: reason_code_defined is the codec's reason_code_allowed (and 0 in 3.1.1)", "[wire]") {
+  for (const protocol_version v : {protocol_version::v311, protocol_version::v5}) {
+    for (unsigned type = 1; type <= 15; ++type) {
+      for (unsigned code = 0; code < 256; ++code) {
+        const auto t = static_cast<packet_type>(type);
+        const auto c = static_cast<reason_code>(code);
+        INFO("type " << type << " code " << code << " version " << static_cast<unsigned>(v));
+        // In 3.1.1 a packet without a reason code has 0 where the reader keeps one;
+        // reason_code_allowed answers only for the packets with a code byte.
+        const bool expected = (v == protocol_version::v311 && code == 0) || reason_code_allowed(t, c, v);
+        CHECK(wire::reason_code_defined(t, c, v) == expected);
+      }
+    }
+  }
+}

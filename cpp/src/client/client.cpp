@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "mqttw/codec/validate.hpp"
 #include "state.hpp"
 
 namespace mqttw::client {
@@ -334,7 +333,7 @@ void client::state::dispatch(wire::packet_view& p) {
 void client::state::write_ack(packet_type type, std::uint16_t id, reason_code code) {
   if (!open) return;
   // 3.1.1 has no reason codes; one the rules refuse for this packet becomes 0.
-  if (!v5 || !reason_code_allowed(type, code, version)) code = reason_code::success;
+  if (!v5 || !wire::reason_code_defined(type, code, version)) code = reason_code::success;
   wire::write_ack(output, type, id, code, version);
   wrote();
 }
@@ -349,7 +348,7 @@ void client::state::protocol_failure(reason_code code, std::string_view text) {
   if (!open) return;
   if (v5) {
     // The codes a DISCONNECT may carry; any other failure is a protocol error to it.
-    const reason_code sent = reason_code_allowed(packet_type::disconnect, code, version) && code != reason_code::success
+    const reason_code sent = wire::reason_code_defined(packet_type::disconnect, code, version) && code != reason_code::success
                                  ? code
                                  : reason_code::protocol_error;
     wire::write_disconnect(output, sent, version);

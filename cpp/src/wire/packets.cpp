@@ -51,7 +51,11 @@ constexpr std::uint8_t failure_code_use[] = {
 };
 static_assert(sizeof failure_code_use == 0xA3 - 0x80);
 
-bool code_defined(packet_type type, std::uint8_t code, bool v5) {
+}  // namespace
+
+bool reason_code_defined(packet_type type, reason_code value, protocol_version version) {
+  const auto code = static_cast<std::uint8_t>(value);
+  const bool v5 = version == protocol_version::v5;
   if (!v5) {
     // 3.1.1: CONNACK return codes 0..5, SUBACK 0, 1, 2 and 0x80; the other packets
     // have no reason code (it stays 0).
@@ -74,6 +78,8 @@ bool code_defined(packet_type type, std::uint8_t code, bool v5) {
   }
   return (in & in_type[static_cast<unsigned>(type) & 15]) != 0;
 }
+
+namespace {
 
 // DISCONNECT reason codes the spec lists as sent by the Server only (section 3.14.2.1).
 bool server_only_disconnect_code(std::uint8_t code) {
@@ -226,7 +232,7 @@ bool packet_reader::packet_id_set() {
 }
 
 bool packet_reader::code_allowed(reason_code code) {
-  return code_defined(out_.type, static_cast<std::uint8_t>(code), v5_) ||
+  return reason_code_defined(out_.type, code, v5_ ? protocol_version::v5 : protocol_version::v311) ||
          fail(protocol, "reason code", "is not one defined for this packet (section 2.4)");
 }
 

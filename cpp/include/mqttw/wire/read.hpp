@@ -167,6 +167,12 @@ class property_cursor {
   const std::uint8_t* end_;
 };
 
+// True when the spec defines `code` for this packet type in this version (section
+// 2.4; in 3.1.1 the CONNACK return codes 0..5 and the SUBACK codes 0, 1, 2, 0x80, and
+// 0 for every other packet); for the packets with a code byte, as the codec's
+// reason_code_allowed says, in a table.
+bool reason_code_defined(packet_type type, reason_code code, protocol_version version);
+
 // The first property with this id in checked properties, into `out`; false if none.
 bool find_property(bytes_view props, property_id id, property& out);
 
