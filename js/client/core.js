@@ -425,7 +425,7 @@ function event(sink, kind, token, code, packetId, sessionPresent, packet, reason
   }
 }
 
-// The client's error (init error, or why a request tape could not be read) as an
+// The client's init error (a CONNECT the core refuses) as an
 // MqttError, or null.
 function readError(handle) {
   const at = C.error(handle) >> 2;

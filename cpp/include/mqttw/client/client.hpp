@@ -83,7 +83,7 @@ enum class event_kind : std::uint8_t {
   // say why (0x95 too large for the server, 0x9B QoS above the server's maximum,
   // 0x9A retain not available, 0x94 a Topic Alias above the server's maximum or
   // standing for no topic, 0x97 queue full, 0x80 a QoS 0 publish while offline
-  // without queue_qos0, 0x8B client ended, or the codec's reason for an invalid
+  // without queue_qos0, 0x8B client ended, or the wire reader's reason for an invalid
   // packet).
   failed,
   // A QoS 1/2 publish got its packet id and went out for the first time (for an
