@@ -22,6 +22,7 @@
 import { MqttError } from '../errors.js';
 import { utf8 } from '../wasm/utf8.js';
 import { payloadOfChunk } from '../wasm/payload-of-chunk.js';
+import { addRepeatable } from '../packet-fields.js';
 import { copyOut } from '../wasm/copy-out.js';
 import { PROPERTY_BY_ID, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 
@@ -119,18 +120,11 @@ function properties() {
       case PAIR: {
         const name = string();
         const pairValue = string();
-        const user = (props.userProperties ??= Object.create(null));
-        const existing = user[name];
-        if (existing === undefined) user[name] = pairValue;
-        else if (Array.isArray(existing)) existing.push(pairValue);
-        else user[name] = [existing, pairValue];
+        addRepeatable((props.userProperties ??= Object.create(null)), name, pairValue);
         continue;
       }
     }
-    const existing = props[info.name];
-    if (existing === undefined) props[info.name] = value;
-    else if (Array.isArray(existing)) existing.push(value);
-    else props[info.name] = [existing, value];
+    addRepeatable(props, info.name, value);
   }
   if (pos !== stop) throw unreadable();
   return props;

@@ -22,6 +22,7 @@
 // Every other rule of MQTT (wildcards, UTF-8 validity, which property goes where, ...)
 // is the wasm's to check on these bytes.
 import { MqttError } from '../errors.js';
+import { invalid, integer, bytesOf } from '../packet-fields.js';
 import { connectVersion } from '../connect-version.js';
 import { copyOut } from '../wasm/copy-out.js';
 import { PROPERTY_BY_NAME, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
@@ -41,10 +42,6 @@ let pos = 0;
 let cmd = '';
 let problem = null;
 
-function invalid(message) {
-  return new MqttError(MALFORMED, message);
-}
-
 // A refusal encode() makes after its type checks: kept until the packet is written.
 function refuse(code, text) {
   problem ??= new MqttError(code, `${cmd.toUpperCase()}: ${text}`);
@@ -55,21 +52,6 @@ const displayName = (name) => name[0].toUpperCase() + name.slice(1).replace(/[A-
 
 function tooLong(length, field) {
   if (length > 0xffff) refuse(MALFORMED, `${field} is longer than 65,535 bytes (section 1.5.4)`);
-}
-
-// `name` and `owner` make the message only when it is needed.
-function integer(value, name, min, max, owner) {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw invalid(`${owner ? `${owner} ` : ''}${name} must be an integer from ${min} to ${max}, not ${String(value)}`);
-  }
-  return value;
-}
-
-function bytesOf(value, name) {
-  if (value instanceof Uint8Array) return value;
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  throw invalid(`${name} must be a string, Uint8Array, ArrayBufferView or ArrayBuffer`);
 }
 
 // Makes room for `n` more bytes, moving what is written to a bigger buffer if needed.

@@ -1,6 +1,7 @@
 // Turns the tape the decoder wrote (cpp/bindings/tape.hpp) into packet objects shaped
 // like mqtt-packet's. This is the hot path of decoding: objects are built here, in JS,
 // from a flat table, and repeated topics come from a cache instead of being decoded.
+import { addRepeatable } from '../packet-fields.js';
 import { copyOut } from './copy-out.js';
 import { utf8 } from './utf8.js';
 import { payloadOfChunk } from './payload-of-chunk.js';
@@ -95,18 +96,11 @@ export class TapeReader {
         case PAIR: {
           const name = this.text();
           const pairValue = this.text();
-          const user = (props.userProperties ??= Object.create(null));
-          const existing = user[name];
-          if (existing === undefined) user[name] = pairValue;
-          else if (Array.isArray(existing)) existing.push(pairValue);
-          else user[name] = [existing, pairValue];
+          addRepeatable((props.userProperties ??= Object.create(null)), name, pairValue);
           continue;
         }
       }
-      const existing = props[info.name];
-      if (existing === undefined) props[info.name] = value;
-      else if (Array.isArray(existing)) existing.push(value);
-      else props[info.name] = [existing, value];
+      addRepeatable(props, info.name, value);
     }
     return props;
   }

@@ -2,37 +2,16 @@
 // encoder (cpp/bindings/tape.hpp): words into the request area, strings and bytes
 // into the scratch area of wasm memory. Types are checked here, with messages that
 // name the field; the rules of MQTT are checked once, in C++.
-import { MqttError } from '../errors.js';
+import { invalid, integer, bytesOf } from '../packet-fields.js';
 import { connectVersion } from '../connect-version.js';
 import { TYPE, CONNECT_CLEAN, CONNECT_WILL, CONNECT_WILL_RETAIN, CONNECT_USERNAME, CONNECT_PASSWORD } from './tape-layout.js';
 import { PROPERTY_BY_NAME, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 
-const MALFORMED = 0x81;
 
 // Thrown (and caught by the encoder) when the request or scratch area is full.
 export const OVERFLOW = Symbol('overflow');
 
 const textEncoder = new TextEncoder();
-
-function invalid(message) {
-  return new MqttError(MALFORMED, message);
-}
-
-// `name` and `owner` make the message only when it is needed: building it for every
-// valid field would cost a string per field.
-function integer(value, name, min, max, owner) {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw invalid(`${owner ? `${owner} ` : ''}${name} must be an integer from ${min} to ${max}, not ${String(value)}`);
-  }
-  return value;
-}
-
-function bytesOf(value, name) {
-  if (value instanceof Uint8Array) return value;
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  throw invalid(`${name} must be a string, Uint8Array, ArrayBufferView or ArrayBuffer`);
-}
 
 export class TapeWriter {
   constructor(boundary) {

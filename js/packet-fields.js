@@ -1,0 +1,34 @@
+// What the packet writers (js/wasm/tape-write.js, js/client/wire-write.js) and readers
+// (js/wasm/tape-read.js, js/client/wire-read.js) share about packet objects' fields:
+// the type checks of a field given, with messages that name it, and how a repeated
+// property is kept.
+import { MqttError } from './errors.js';
+
+export function invalid(message) {
+  return new MqttError(0x81, message);
+}
+
+// `name` and `owner` make the message only when it is needed: building it for every
+// valid field would cost a string per field.
+export function integer(value, name, min, max, owner) {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw invalid(`${owner ? `${owner} ` : ''}${name} must be an integer from ${min} to ${max}, not ${String(value)}`);
+  }
+  return value;
+}
+
+export function bytesOf(value, name) {
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  throw invalid(`${name} must be a string, Uint8Array, ArrayBufferView or ArrayBuffer`);
+}
+
+// Adds `value` under `name`, as mqtt-packet gives a property that comes more than once
+// (a PUBLISH's subscription identifiers, a user property's values): an array.
+export function addRepeatable(into, name, value) {
+  const existing = into[name];
+  if (existing === undefined) into[name] = value;
+  else if (Array.isArray(existing)) existing.push(value);
+  else into[name] = [existing, value];
+}
