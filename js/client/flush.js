@@ -9,9 +9,9 @@
 //   flusher.afterFlush(fn);     // fn runs once what is pending now has been written
 //   flusher.flush();            // now (before a close)
 import { isNode } from '../environment.js';
-import * as browser from './flush-browser.js';
+import { scheduleFlush as browserScheduleFlush } from './flush-browser.js';
 
-const { scheduleFlush } = isNode ? await import('./flush-node.js') : browser;
+const scheduleFlush = isNode ? (await import('./flush-node.js')).scheduleFlush : browserScheduleFlush;
 
 export const FLUSH_AT_ONCE = 1 << 20;
 

@@ -2,6 +2,6 @@
 // Buffer over the same memory (no copy), as MQTT.js gives, so that payload.toString()
 // is the text; elsewhere the Uint8Array itself.
 import { isNode } from '../environment.js';
-import * as browser from './payload-browser.js';
+import { messagePayload as browserMessagePayload } from './payload-browser.js';
 
-export const { messagePayload } = isNode ? await import('./payload-node.js') : browser;
+export const messagePayload = isNode ? (await import('./payload-node.js')).messagePayload : browserMessagePayload;

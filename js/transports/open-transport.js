@@ -11,7 +11,7 @@
 // Each kind lives in a file named for its environment (see environment.js): the
 // browser's WebSocket is imported statically, the Node transports by import() in Node.
 import { isNode } from '../environment.js';
-import * as browserWebSocket from './ws-browser.js';
+import { openWebSocket as browserOpenWebSocket } from './ws-browser.js';
 
 // The URL schemes openTransport() knows.
 export const NODE_ONLY = new Set(['mqtt:', 'tcp:', 'mqtts:', 'tls:']);
@@ -35,7 +35,7 @@ export async function openTransport(target, options = {}) {
     throw new TypeError(`not a broker URL: "${String(target)}" (expected mqtt://, mqtts://, ws:// or wss://)`);
   }
   if (WEBSOCKET.has(url.protocol)) {
-    const { openWebSocket } = isNode ? await import('./ws-node.js') : browserWebSocket;
+    const openWebSocket = isNode ? (await import('./ws-node.js')).openWebSocket : browserOpenWebSocket;
     return openWebSocket(url, options);
   }
   if (NODE_ONLY.has(url.protocol)) {

@@ -6,10 +6,10 @@
 // `_mqttw_client_new`, ...) and views of the memory as HEAPU8 and HEAP32, made anew
 // whenever the memory grows.
 import { isNode } from '../environment.js';
-import * as browser from './load-browser.js';
+import { instantiate as browserInstantiate } from './load-browser.js';
 
 export async function loadModule(wasmUrl) {
-  const { instantiate } = isNode ? await import('./load-node.js') : browser;
+  const instantiate = isNode ? (await import('./load-node.js')).instantiate : browserInstantiate;
   const M = {};
   let memory = null;
   const views = () => {
