@@ -20,7 +20,7 @@
 import { Emitter } from './emitter.js';
 import { ClientCore } from './core.js';
 import { clientOptions, connectPacket, coreOptions, transportOptions } from './options.js';
-import { TransportSource, resolveTarget } from './target.js';
+import { NOT_REOPENABLE, TransportSource, resolveTarget } from './target.js';
 import { backoffDelay } from './reconnect.js';
 import { clientTimers } from './keepalive-timer.js';
 import { Flusher } from './flush.js';
@@ -259,8 +259,7 @@ export class MqttClient extends Emitter {
     }
     if (!this.#source.reopenable) {
       this.#reconnecting = false;
-      this.#emit('error', new Error('cannot reconnect: the transport given to connect() has closed and cannot be reopened; ' +
-        'pass a URL, or a function that returns a new transport, to reconnect'));
+      this.#emit('error', new Error(`cannot reconnect: ${NOT_REOPENABLE}`));
       this.end(true);
       return;
     }

@@ -6,28 +6,15 @@
 //   a transport object          used for the first attempt. A transport that can make
 //                               its successor (`reopen()`, as broker.connectLocal()'s
 //                               has) gives the next ones; any other cannot be reconnected.
-import { NODE_ONLY, WEBSOCKET, isTransport, openTransport } from '../transports/open-transport.js';
-import { isNode } from '../environment.js';
+import { brokerUrl, isTransport, openTransport } from '../transports/open-transport.js';
 import { locationUrl } from './options.js';
 
-const PROTOCOLS = new Set([...NODE_ONLY, ...WEBSOCKET]);
-
 // A URL connect() can use here, or a clear error now rather than at the first attempt.
-export function checkUrl(text) {
-  let url;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new TypeError(`connect: not a broker URL: "${text}" (expected mqtt://, mqtts://, ws:// or wss://)`);
-  }
-  if (!PROTOCOLS.has(url.protocol)) {
-    throw new TypeError(`connect: unsupported protocol "${url.protocol}" in ${text} (expected mqtt://, tcp://, mqtts://, tls://, ws:// or wss://)`);
-  }
-  if (NODE_ONLY.has(url.protocol) && !isNode) {
-    throw new TypeError(`connect: ${url.protocol}// needs Node.js: a browser can reach a broker only over ws:// or wss://`);
-  }
-  return url;
-}
+export const checkUrl = (text) => brokerUrl(text, 'connect: ');
+
+// Why a transport object given to connect() gives no next attempt.
+export const NOT_REOPENABLE = 'the transport given to connect() has closed and cannot be reopened: ' +
+  'pass a URL, or a function that returns a new transport, to reconnect';
 
 // connect(target, options) as MQTT.js takes it: connect(options) with protocol, host
 // and port in the options, or a URL with the user name and password in it.
@@ -84,7 +71,7 @@ export class TransportSource {
     }
     if (this.#used) {
       if (typeof this.#target.reopen !== 'function') {
-        throw new Error('the transport given to connect() is closed, and it cannot be reopened: pass a URL, or a function returning a new transport, to reconnect');
+        throw new Error(NOT_REOPENABLE);
       }
       this.#target = this.#target.reopen();
     }

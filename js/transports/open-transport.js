@@ -8,14 +8,16 @@
 // `target` is a URL (mqtt:// and tcp://, mqtts:// and tls:// in Node; ws:// and wss://
 // everywhere) or a transport already open, such as broker.connectLocal(). It resolves
 // once the connection is open and rejects with a clear Error when it cannot be.
+// brokerUrl(text) is that check of a URL alone: connect() makes it at once
+// (client/target.js), with the same messages.
 // Each kind lives in a file named for its environment (see environment.js): the
 // browser's WebSocket is imported statically, the Node transports by import() in Node.
 import { isNode } from '../environment.js';
 import { openWebSocket as browserOpenWebSocket } from './ws-browser.js';
 
 // The URL schemes openTransport() knows.
-export const NODE_ONLY = new Set(['mqtt:', 'tcp:', 'mqtts:', 'tls:']);
-export const WEBSOCKET = new Set(['ws:', 'wss:']);
+const NODE_ONLY = new Set(['mqtt:', 'tcp:', 'mqtts:', 'tls:']);
+const WEBSOCKET = new Set(['ws:', 'wss:']);
 
 // True for a transport object (the shape openTransport() resolves to).
 export function isTransport(target) {
@@ -23,27 +25,37 @@ export function isTransport(target) {
     typeof target.close === 'function' && 'onbytes' in target;
 }
 
+/**
+ * `text` as a URL openTransport() can open here, or a TypeError saying why not (the
+ * message after `what`, such as 'connect: ', the caller's name).
+ * @param {string} text @param {string} [what]
+ * @returns {URL}
+ */
+export function brokerUrl(text, what = '') {
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new TypeError(`${what}not a broker URL: "${text}" (expected mqtt://, mqtts://, ws:// or wss://)`);
+  }
+  if (NODE_ONLY.has(url.protocol)) {
+    if (!isNode) throw new TypeError(`${what}${url.protocol}// needs Node.js: a browser can reach a broker only over ws:// or wss://`);
+  } else if (!WEBSOCKET.has(url.protocol)) {
+    throw new TypeError(`${what}unsupported protocol "${url.protocol}" in ${text} (expected mqtt://, tcp://, mqtts://, tls://, ws:// or wss://)`);
+  }
+  return url;
+}
+
 export async function openTransport(target, options = {}) {
   if (isTransport(target)) {
     if (target.open === false) throw new Error('the transport given is already closed');
     return target;
   }
-  let url;
-  try {
-    url = new URL(String(target));
-  } catch {
-    throw new TypeError(`not a broker URL: "${String(target)}" (expected mqtt://, mqtts://, ws:// or wss://)`);
-  }
+  const url = brokerUrl(String(target));
   if (WEBSOCKET.has(url.protocol)) {
     const openWebSocket = isNode ? (await import('./ws-node.js')).openWebSocket : browserOpenWebSocket;
     return openWebSocket(url, options);
   }
-  if (NODE_ONLY.has(url.protocol)) {
-    if (!isNode) {
-      throw new Error(`${url.protocol}// needs Node.js: a browser can reach a broker only over ws:// or wss://`);
-    }
-    const { openSocket } = await import('./tcp-node.js');
-    return openSocket(url, options);
-  }
-  throw new TypeError(`unsupported protocol "${url.protocol}" in ${url.href} (expected mqtt://, mqtts://, ws:// or wss://)`);
+  const { openSocket } = await import('./tcp-node.js');
+  return openSocket(url, options);
 }
