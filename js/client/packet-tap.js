@@ -5,22 +5,16 @@
 //
 // The core writes whole packets, so reading what is sent can start at any write. What
 // arrives comes in chunks cut anywhere: a packet cut at the end of a chunk is held
-// until the chunk that completes it. While nobody listens, nothing is held: a framer
-// follows the packet boundaries (a few steps per packet: the fixed header's length,
-// then a skip), so that a listener added in the middle of a connection is in step from
-// the first packet that starts after it came.
+// until the chunk that completes it. While nobody listens, the packet boundaries are
+// still followed (a few steps per packet: the fixed header's length, then a skip), and
+// only a cut fixed header is held, so that a listener added in the middle of a
+// connection is in step from the first packet that starts after it came.
 //
 // No rule of MQTT is checked here: that is the core's work. A packet that cannot be
 // read at all ends what its direction shows of the connection (the core, which decides,
 // will close it); the packets before it are still shown. One that breaks a rule but
 // can be read is shown, and then the core closes the connection.
 import { decodePacket } from './wire-read.js';
-
-// Where the framer is: at a packet boundary, in the Remaining Length, or in the body.
-const BOUNDARY = 0;
-const LENGTH = 1;
-const BODY = 2;
-const LOST = 3;  // a length longer than four bytes: the core will close the connection
 
 // The whole size of the packet at u8[at], from its fixed header: 0 when the header
 // does not end before `end`, -1 when its Remaining Length is longer than 4 bytes.
@@ -49,6 +43,8 @@ class Reader {
   failed = false;
   held = null;      // the start of a packet cut at the end of the last chunk (`have` bytes)
   have = 0;
+  heldListened = false;  // someone listened when the held packet started: it may be shown
+  skip = 0;         // the bytes still to come of a packet nobody listened to the start of
 
   constructor(version) {
     this.#version = version;
@@ -58,6 +54,7 @@ class Reader {
   reset() {
     this.level = this.#version;
     this.failed = false;
+    this.skip = 0;
     this.drop();
   }
 
@@ -66,31 +63,46 @@ class Reader {
     this.have = 0;
   }
 
-  // The packets that bytes[pos...] completes.
-  read(bytes, pos) {
+  // The packets that `bytes` completes. Not `listening`: none, and only the packet
+  // boundaries are followed (nothing is read, and only a cut fixed header is held).
+  read(bytes, listening) {
     const packets = [];
     const n = bytes.length;
+    let pos = Math.min(this.skip, n);
+    this.skip -= pos;
+    if (!listening) this.heldListened = false;
     if (this.have > 0) {
       let size;
       while ((size = packetSize(this.held, 0, this.have)) === 0 && pos < n) this.#hold(bytes, pos++, 1);
       if (size < 0) return this.#fail(packets);
       if (size === 0) return packets;
       const take = Math.min(size - this.have, n - pos);
-      this.#hold(bytes, pos, take);
-      pos += take;
-      if (this.have < size) return packets;
-      const whole = this.held;
-      this.drop();
-      if (!this.#decode(whole, 0, size, packets)) return packets;
+      if (listening && this.heldListened) {
+        this.#hold(bytes, pos, take);
+        pos += take;
+        if (this.have < size) return packets;
+        const whole = this.held;
+        this.drop();
+        if (!this.#decode(whole, 0, size, packets)) return packets;
+      } else {
+        this.skip = size - this.have - take;
+        pos += take;
+        this.drop();
+      }
     }
     while (pos < n) {
       const size = packetSize(bytes, pos, n);
       if (size < 0) return this.#fail(packets);
-      if (size === 0 || size > n - pos) {
+      if (size === 0 || (size > n - pos && listening)) {
+        this.heldListened = listening;
         this.#hold(bytes, pos, n - pos);
         break;
       }
-      if (!this.#decode(bytes, pos, size, packets)) break;
+      if (size > n - pos) {
+        this.skip = size - (n - pos);
+        break;
+      }
+      if (listening && !this.#decode(bytes, pos, size, packets)) break;
       pos += size;
     }
     return packets;
@@ -132,10 +144,6 @@ class Reader {
 export class PacketTap {
   #sending;
   #receiving;
-  #phase = BOUNDARY;
-  #length = 0;
-  #scale = 1;
-  #left = 0;
 
   constructor(protocolVersion) {
     this.#sending = new Reader(protocolVersion);
@@ -146,7 +154,6 @@ export class PacketTap {
   reset() {
     this.#sending.reset();
     this.#receiving.reset();
-    this.#phase = BOUNDARY;
   }
 
   // The packets in bytes just written (`listening`: someone listens to 'packetsend').
@@ -156,68 +163,14 @@ export class PacketTap {
       r.drop();
       return null;
     }
-    return r.read(plain(bytes), 0);
+    return r.read(plain(bytes), true);
   }
 
   // The packets that a chunk just received completes, or null.
   received(chunk, listening) {
     const r = this.#receiving;
     if (r.failed) return null;
-    chunk = plain(chunk);
-    if (!listening) {
-      // The framer goes on from where the packet held stands.
-      if (r.have > 0) {
-        this.#phase = BOUNDARY;
-        this.#frame(r.held.subarray(0, r.have), 0, false);
-        r.drop();
-      }
-      this.#frame(chunk, 0, false);
-      return null;
-    }
-    let start = 0;
-    if (r.have === 0) {
-      start = this.#frame(chunk, 0, true);
-      if (start < 0) return null;
-    }
-    return r.read(chunk, start);
-  }
-
-  // Follows the packets of chunk from pos. With `stop`, returns the first boundary found
-  // (pos itself when it is one), or -1 when the chunk ends inside a packet.
-  #frame(chunk, pos, stop) {
-    const n = chunk.length;
-    while (pos < n) {
-      switch (this.#phase) {
-        case BOUNDARY:
-          if (stop) return pos;
-          pos += 1;  // the fixed header's first byte
-          this.#phase = LENGTH;
-          this.#length = 0;
-          this.#scale = 1;
-          break;
-        case LENGTH: {
-          const b = chunk[pos++];
-          this.#length += (b & 0x7f) * this.#scale;
-          this.#scale *= 128;
-          if ((b & 0x80) === 0) {
-            this.#left = this.#length;
-            this.#phase = this.#left === 0 ? BOUNDARY : BODY;
-          } else if (this.#scale > 128 ** 3) {
-            this.#phase = LOST;
-          }
-          break;
-        }
-        case BODY: {
-          const take = Math.min(this.#left, n - pos);
-          pos += take;
-          this.#left -= take;
-          if (this.#left === 0) this.#phase = BOUNDARY;
-          break;
-        }
-        default:
-          return -1;
-      }
-    }
-    return stop && this.#phase === BOUNDARY ? pos : -1;
+    const packets = r.read(plain(chunk), listening);
+    return listening ? packets : null;
   }
 }
