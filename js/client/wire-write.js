@@ -1,6 +1,7 @@
-// Encodes the packets a client sends (CONNECT, PUBLISH, PUBACK, PUBREC, PUBREL,
-// PUBCOMP, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT, AUTH) straight into MQTT wire
-// bytes, from packet objects in mqtt-packet's shape, as js/codec.js encode() takes them.
+// Encodes the packets the client core takes from JS (CONNECT, PUBLISH, SUBSCRIBE,
+// UNSUBSCRIBE, DISCONNECT, AUTH; the wasm writes the acks and PINGREQ itself) straight
+// into MQTT wire bytes, from packet objects in mqtt-packet's shape, as js/codec.js
+// encode() takes them.
 //
 //   encodePacket(packet, version)          a Uint8Array of exactly the packet's bytes, to keep
 //   writePacket(packet, version, buffer?)  a view of the packet's bytes in `buffer` (a
@@ -307,12 +308,10 @@ function publish(packet, v5) {
   return 0x30 | (packet.dup ? 8 : 0) | (qos << 1) | (packet.retain ? 1 : 0);
 }
 
-// PUBACK, PUBREC, PUBREL, PUBCOMP; and DISCONNECT and AUTH (no packet identifier).
-// 5.0 may leave out a 0x00 reason code with no properties, and the property length
-// when there are none (sections 3.4.2.1, 3.14.2.1); AUTH always has both, as
+// DISCONNECT and AUTH. 5.0 may leave out a 0x00 reason code with no properties, and
+// the property length when there are none (section 3.14.2.1); AUTH always has both, as
 // mqtt-packet cannot read its short form (encoder.cpp says more).
 function reasonAndProperties(packet, type, v5) {
-  if (type < 14) u16(messageId(packet));
   const reason = code(packet.reasonCode, packet.cmd);
   if (!v5) {
     if (type === 15) refuse(MALFORMED, 'AUTH exists only in MQTT 5.0 (packet type 15 is reserved in 3.1.1)');
@@ -324,8 +323,7 @@ function reasonAndProperties(packet, type, v5) {
   if (type === 15) return 0xf0;
   if (!v5 || (reason === 0 && pos === at + 2)) pos = at;
   else if (pos === at + 2) pos--; // no properties: no property length either
-  // [MQTT-3.6.1-1]: PUBREL's fixed header flags are 0b0010.
-  return (type << 4) | (type === 6 ? 2 : 0);
+  return type << 4;
 }
 
 function subscribe(packet, v5) {
@@ -392,18 +390,13 @@ export function writeInto(packet, version, buffer, anyPacketId = false) {
   let first;
   switch (cmd) {
     case 'publish': first = publish(packet, v5); break;
-    case 'puback': first = reasonAndProperties(packet, 4, v5); break;
-    case 'pubrec': first = reasonAndProperties(packet, 5, v5); break;
-    case 'pubrel': first = reasonAndProperties(packet, 6, v5); break;
-    case 'pubcomp': first = reasonAndProperties(packet, 7, v5); break;
     case 'subscribe': first = subscribe(packet, v5); break;
     case 'unsubscribe': first = unsubscribe(packet, v5); break;
-    case 'pingreq': first = 0xc0; break;
     case 'disconnect': first = reasonAndProperties(packet, 14, v5); break;
     case 'auth': first = reasonAndProperties(packet, 15, v5); break;
     case 'connect': first = connect(packet); break;
     default:
-      throw invalid(/^(connack|suback|unsuback|pingresp)$/.test(cmd) ? `${cmd} is not a packet a client sends` : `unknown packet cmd "${cmd}"`);
+      throw invalid(`the client core takes no "${cmd}" packet`);
   }
   if (buffer === undefined && u8 !== scratch && u8.length <= KEEP) scratch = u8;
   if (problem) throw problem;
