@@ -2,7 +2,7 @@
 // error, and what is made of them: the CONNECT the core sends on every connection, the
 // core's own options, and the options handed to the transport.
 import { MAX_PACKET_SIZE } from '../max-packet-size.js';
-import { checkPayload, checkTopicName, kind } from './requests.js';
+import { checkBoolean, checkInteger, checkObject, checkPayload, checkQos, checkTopicName, kind } from './requests.js';
 import { checkStore } from './store.js';
 
 const UINT16 = 65535;
@@ -61,22 +61,12 @@ function randomHex(digits) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function checkObject(name, value) {
-  if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new TypeError(`connect: ${name} must be an object, not ${kind(value)}`);
-  }
-  return value;
-}
-
 function checkWill(will, version) {
-  if (checkObject('will', will) === undefined) return undefined;
+  if (checkObject('connect', 'will', will) === undefined) return undefined;
   checkTopicName('connect: will', will.topic);
-  const qos = will.qos ?? 0;
-  if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`connect: will.qos must be 0, 1 or 2, not ${String(qos)}`);
-  const retain = will.retain ?? false;
-  if (typeof retain !== 'boolean') throw new TypeError(`connect: will.retain must be true or false, not ${kind(retain)}`);
-  const properties = checkObject('will.properties', will.properties);
+  const qos = checkQos('connect', will.qos ?? 0, 'will.qos');
+  const retain = checkBoolean('connect', 'will.retain', will.retain ?? false);
+  const properties = checkObject('connect', 'will.properties', will.properties);
   if (properties !== undefined && version !== 5 && Object.keys(properties).length) {
     throw new TypeError('connect: will.properties need protocolVersion 5');
   }
@@ -91,9 +81,7 @@ function checkWill(will, version) {
 
 // The options as the client keeps them (client.options): every default filled in.
 export function clientOptions(given = {}) {
-  if (given === null || typeof given !== 'object' || Array.isArray(given)) {
-    throw new TypeError(`connect: options must be an object, not ${kind(given)}`);
-  }
+  checkObject('connect', 'options', given);
   for (const key of Object.keys(given)) {
     if (given[key] === undefined) continue;
     if (key in UNSUPPORTED) throw new TypeError(`connect: option "${key}" is MQTT.js's, not mqtt-wasm's: ${UNSUPPORTED[key]}`);
@@ -106,11 +94,7 @@ export function clientOptions(given = {}) {
   }
   o.protocolVersion = version;
   for (const [name, [fallback, min, max]] of Object.entries(NUMBERS)) {
-    const v = given[name] ?? fallback;
-    if (!Number.isInteger(v) || v < min || v > max) {
-      throw new RangeError(`connect: ${name} must be an integer from ${min} to ${max}, not ${String(v)}`);
-    }
-    o[name] = v;
+    o[name] = checkInteger('connect', name, given[name] ?? fallback, min, max);
   }
   if (given.maxReconnectPeriod === undefined) o.maxReconnectPeriod = Math.max(o.maxReconnectPeriod, o.reconnectPeriod);
   else if (o.maxReconnectPeriod < o.reconnectPeriod) {
@@ -119,9 +103,7 @@ export function clientOptions(given = {}) {
   // MQTT.js's two topic alias switches mean one thing here.
   const aliasGiven = given.autoTopicAlias ?? given.autoAssignTopicAlias ?? given.autoUseTopicAlias;
   for (const [name, fallback] of Object.entries(BOOLEANS)) {
-    const v = name === 'autoTopicAlias' ? aliasGiven ?? fallback : given[name] ?? fallback;
-    if (typeof v !== 'boolean') throw new TypeError(`connect: ${name} must be true or false, not ${kind(v)}`);
-    o[name] = v;
+    o[name] = checkBoolean('connect', name, name === 'autoTopicAlias' ? aliasGiven ?? fallback : given[name] ?? fallback);
   }
   delete o.autoAssignTopicAlias;
   delete o.autoUseTopicAlias;
@@ -134,7 +116,7 @@ export function clientOptions(given = {}) {
     throw new TypeError(`connect: password must be a string or a Uint8Array, not ${kind(given.password)}`);
   }
   o.will = checkWill(given.will, version);
-  o.properties = checkObject('properties', given.properties);
+  o.properties = checkObject('connect', 'properties', given.properties);
   if (o.properties !== undefined && version !== 5 && Object.keys(o.properties).length) {
     throw new TypeError('connect: properties need protocolVersion 5');
   }
@@ -143,7 +125,7 @@ export function clientOptions(given = {}) {
   if (!['auto', 'worker', 'native'].includes(o.timerVariant)) {
     throw new TypeError(`connect: timerVariant must be 'auto', 'worker' or 'native', not ${String(o.timerVariant)}`);
   }
-  checkObject('wsOptions', given.wsOptions);
+  checkObject('connect', 'wsOptions', given.wsOptions);
   return o;
 }
 

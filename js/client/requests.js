@@ -25,6 +25,39 @@ export function splitArguments(opts, callback) {
   return [opts, callback];
 }
 
+// The checks of one argument or option, also connect()'s (options.js). `what` names
+// the call in the message, `name` the value.
+
+// An object (not an array), or undefined.
+export function checkObject(what, name, value) {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(`${what}: ${name} must be an object, not ${kind(value)}`);
+  }
+  return value;
+}
+
+export function checkInteger(what, name, value, min, max) {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${what}: ${name} must be an integer from ${min} to ${max}, not ${String(value)}`);
+  }
+  return value;
+}
+
+// 0, 1 or 2 (undefined: 0).
+export function checkQos(what, qos, name = 'qos') {
+  if (qos === undefined) return 0;
+  if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`${what}: ${name} must be 0, 1 or 2, not ${String(qos)}`);
+  return qos;
+}
+
+// true or false (undefined: false).
+export function checkBoolean(what, name, value) {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new TypeError(`${what}: ${name} must be true or false, not ${kind(value)}`);
+  return value;
+}
+
 function checkOptions(what, opts) {
   if (opts === undefined || opts === null) return {};
   if (typeof opts !== 'object' || Array.isArray(opts)) {
@@ -35,26 +68,12 @@ function checkOptions(what, opts) {
 
 function checkProperties(what, properties, version) {
   if (properties === undefined) return undefined;
-  if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) {
-    throw new TypeError(`${what}: properties must be an object, not ${kind(properties)}`);
-  }
+  checkObject(what, 'properties', properties);
   if (version !== 5) {
     for (const _ in properties) throw new TypeError(`${what}: properties need protocolVersion 5`);
     return undefined;
   }
   return properties;
-}
-
-function checkQos(what, qos) {
-  if (qos === undefined) return 0;
-  if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`${what}: qos must be 0, 1 or 2, not ${String(qos)}`);
-  return qos;
-}
-
-function checkBoolean(what, name, value) {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new TypeError(`${what}: ${name} must be true or false, not ${kind(value)}`);
-  return value;
 }
 
 // What every MQTT string must be: UTF-8 of at most 65,535 bytes, without U+0000
@@ -147,8 +166,7 @@ function subscription(filter, given, defaults, version) {
   const s = { topic: filter, qos: checkQos('subscribe', o.qos ?? defaults.qos) };
   const nl = checkBoolean('subscribe', 'nl', o.nl ?? defaults.nl);
   const rap = checkBoolean('subscribe', 'rap', o.rap ?? defaults.rap);
-  const rh = o.rh ?? defaults.rh ?? 0;
-  if (rh !== 0 && rh !== 1 && rh !== 2) throw new RangeError(`subscribe: rh must be 0, 1 or 2, not ${String(rh)}`);
+  const rh = checkQos('subscribe', o.rh ?? defaults.rh ?? 0, 'rh');  // Retain Handling: 0, 1 or 2 too
   if (version !== 5) {
     if (nl || rap || rh !== 0) throw new TypeError('subscribe: nl, rap and rh need protocolVersion 5');
     return s;
@@ -188,9 +206,7 @@ export function unsubscribePacket(topics, opts, version) {
 
 function checkReasonCode(what, code, version) {
   if (code === undefined) return 0;
-  if (!Number.isInteger(code) || code < 0 || code > 255) {
-    throw new RangeError(`${what}: reasonCode must be an integer from 0 to 255, not ${String(code)}`);
-  }
+  checkInteger(what, 'reasonCode', code, 0, 255);
   if (code !== 0 && version !== 5) throw new TypeError(`${what}: a reasonCode other than 0 needs protocolVersion 5`);
   return code;
 }
