@@ -24,7 +24,7 @@ import { connectVersion } from '../connect-version.js';
 import { copyOut } from '../wasm/copy-out.js';
 import { MqttError } from '../errors.js';
 import { asBytes } from '../as-bytes.js';
-import { writeInto, writeQuickPublish, written, writtenStart, writtenEnd, encodePacket } from './wire-write.js';
+import { writeInto, writeQuickPublish, written, writtenStart, writtenEnd } from './wire-write.js';
 import { decodePacket } from './wire-read.js';
 
 // The exports of client_api.cpp, by their names without `_mqttw_client_` (a property
@@ -114,7 +114,9 @@ export class ClientCore {
     this.#sink = sink;
     this.#version = connectVersion(connectPacket);
     this.#zeroCopy = options.zeroCopy ?? true;
-    const connect = encodePacket({ ...connectPacket, cmd: 'connect' }, this.#version);
+    // Written into the writer's own buffer, and copied into wasm memory below.
+    writeInto({ ...connectPacket, cmd: 'connect' }, this.#version);
+    const connect = written.subarray(writtenStart, writtenEnd);
     const M = clientHost.module;
     const o = M._malloc(16 + connect.length);
     const i32 = M.HEAP32;
