@@ -24,6 +24,7 @@ import { connectVersion } from '../connect-version.js';
 import { copyOut } from '../wasm/copy-out.js';
 import { MqttError } from '../errors.js';
 import { asBytes } from '../as-bytes.js';
+import { invalid } from '../packet-fields.js';
 import { writeInto, writeQuickPublish, written, writtenStart, writtenEnd } from './wire-write.js';
 import { decodePacket } from './wire-read.js';
 
@@ -67,10 +68,6 @@ const RESUBSCRIBED = 10;
 // The request buffer is given back when a request grew it past this.
 const SHRINK_ABOVE = 1 << 20;
 const REQUEST_START = 1024;
-
-function invalid(message) {
-  return new MqttError(0x81, message);
-}
 
 function optionFlags(o) {
   return (o.queueQoSZero ? 1 : 0) | (o.autoTopicAlias ? 2 : 0) | (o.manualAck ? 4 : 0) | (o.resubscribe ? 8 : 0);
