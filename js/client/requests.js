@@ -3,6 +3,7 @@
 // TypeError for a wrong type, RangeError for a number out of range, MqttError (with the
 // reason code a server would answer) for a topic or filter the protocol forbids.
 import { MqttError } from '../errors.js';
+import { isWellFormed } from '../well-formed.js';
 
 const TOPIC_NAME_INVALID = 0x90;
 const TOPIC_FILTER_INVALID = 0x8f;
@@ -83,7 +84,7 @@ function checkMqttString(what, name, s, code) {
     throw new MqttError(code, `${what}: the ${name} is longer than 65,535 bytes of UTF-8 [MQTT-1.5.4]`);
   }
   if (s.includes('\u0000')) throw new MqttError(code, `${what}: the ${name} contains U+0000 [MQTT-1.5.4-2]`);
-  if (s.isWellFormed?.() === false) {
+  if (!isWellFormed(s)) {
     throw new MqttError(code, `${what}: the ${name} contains an unpaired surrogate, which has no UTF-8 [MQTT-1.5.4-1]`);
   }
 }

@@ -23,6 +23,7 @@
 // Every other rule of MQTT (wildcards, UTF-8 validity, which property goes where, ...)
 // is the wasm's to check on these bytes.
 import { MqttError } from '../errors.js';
+import { isWellFormed } from '../well-formed.js';
 import { invalid, integer, bytesOf } from '../packet-fields.js';
 import { connectVersion } from '../connect-version.js';
 import { copyOut } from '../wasm/copy-out.js';
@@ -121,7 +122,7 @@ function utf8(value, name) {
   }
   let written = i;
   if (i < len) {
-    if (!value.isWellFormed()) throw invalid(`${name} contains a lone UTF-16 surrogate, which UTF-8 cannot carry`);
+    if (!isWellFormed(value)) throw invalid(`${name} contains a lone UTF-16 surrogate, which UTF-8 cannot carry`);
     written += textEncoder.encodeInto(i === 0 ? value : value.slice(i), out.subarray(at + i)).written;
   }
   pos = at + written;

@@ -4,6 +4,7 @@
 // name the field; the rules of MQTT are checked once, in C++.
 import { invalid, integer, bytesOf } from '../packet-fields.js';
 import { connectVersion } from '../connect-version.js';
+import { isWellFormed } from '../well-formed.js';
 import { TYPE, CONNECT_CLEAN, CONNECT_WILL, CONNECT_WILL_RETAIN, CONNECT_USERNAME, CONNECT_PASSWORD } from './tape-layout.js';
 import { PROPERTY_BY_NAME, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 
@@ -92,7 +93,7 @@ export class TapeWriter {
     }
     let written = i;
     if (i < len) {
-      if (!value.isWellFormed()) throw invalid(`${name} contains a lone UTF-16 surrogate, which UTF-8 cannot carry`);
+      if (!isWellFormed(value)) throw invalid(`${name} contains a lone UTF-16 surrogate, which UTF-8 cannot carry`);
       written += textEncoder.encodeInto(i === 0 ? value : value.slice(i), u8.subarray(start + i, this.pEnd)).written;
     }
     this.p = start + written;
