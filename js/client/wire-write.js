@@ -3,14 +3,15 @@
 // into MQTT wire bytes, from packet objects in mqtt-packet's shape, as js/codec.js
 // encode() takes them.
 //
-//   encodePacket(packet, version)          a Uint8Array of exactly the packet's bytes, to keep
-//   writePacket(packet, version, buffer?)  a view of the packet's bytes in `buffer` (a
-//       Uint8Array to reuse, for example a view of wasm memory) or, without one, in this
-//       module's scratch buffer; valid until the next call. When the packet does not
-//       fit, it is written into a new, bigger buffer and the view is of that one
-//       (compare view.buffer): nothing is retried. The view may start up to 4 bytes
-//       into the buffer, as the Remaining Length is only known once the body is written.
-//       One write at a time: the state is this module's (not reentrant).
+//   writeInto(packet, version, buffer?)  writes the packet's bytes into `buffer` (a
+//       Uint8Array to reuse, for example a view of wasm memory) or, without one, into
+//       this module's scratch buffer: they are written[writtenStart, writtenEnd), valid
+//       until the next call. When the packet does not fit, it is written into a new,
+//       bigger array (`written`, and writeInto returns false): nothing is retried. The
+//       packet may start up to 4 bytes into the buffer, as the Remaining Length is only
+//       known once the body is written. One write at a time: the state is this
+//       module's (not reentrant).
+//   writeQuickPublish(...)               the common PUBLISH, without the general writer.
 //
 // `version` is the protocol level (3, 4 or 5) of every packet but CONNECT, whose own
 // protocolVersion decides (connect-version.js). Only what JS must know is
@@ -26,7 +27,6 @@ import { MqttError } from '../errors.js';
 import { isWellFormed } from '../well-formed.js';
 import { invalid, integer, bytesOf } from '../packet-fields.js';
 import { connectVersion } from '../connect-version.js';
-import { copyOut } from '../wasm/copy-out.js';
 import { PROPERTY_BY_NAME, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 
 const MALFORMED = 0x81;
@@ -354,28 +354,19 @@ function unsubscribe(packet, v5) {
   return 0xa2; // [MQTT-3.10.1-1]
 }
 
-/**
- * Writes `packet` and returns a view of its bytes: in `buffer` when given and big
- * enough, else in a new buffer (see the top of this file). Throws MqttError.
- * @param {object} packet @param {3 | 4 | 5} version @param {Uint8Array} [buffer]
- * @param {boolean} [anyPacketId] the packet is a request to the client core, which
- *   chooses packet ids: a messageId may be left out, and 1 is written for any
- * @returns {Uint8Array}
- */
-export function writePacket(packet, version, buffer, anyPacketId = false) {
-  writeInto(packet, version, buffer, anyPacketId);
-  return written.subarray(writtenStart, writtenEnd);
-}
-
 // The last write of writeInto: the array the packet went to, and where it lies in it.
 export let written = null;
 export let writtenStart = 0;
 export let writtenEnd = 0;
 
 /**
- * writePacket without making a view, for a caller that writes many packets into one
- * buffer: the packet is written[writtenStart, writtenEnd). Returns whether `written`
- * is `buffer` (false: the packet did not fit, and went to a new, bigger array).
+ * Writes `packet` (see the top of this file): it is then written[writtenStart,
+ * writtenEnd). Returns whether `written` is `buffer` (false: the packet did not fit,
+ * and went to a new, bigger array). Throws MqttError, as encode() does.
+ * @param {object} packet @param {3 | 4 | 5} version @param {Uint8Array} [buffer]
+ * @param {boolean} [anyPacketId] the packet is a request to the client core, which
+ *   chooses packet ids: a messageId may be left out, and 1 is written for any
+ * @returns {boolean}
  */
 export function writeInto(packet, version, buffer, anyPacketId = false) {
   if (typeof packet !== 'object' || packet === null) throw invalid('a packet must be an object');
@@ -415,20 +406,6 @@ export function writeInto(packet, version, buffer, anyPacketId = false) {
   return u8 === buffer;
 }
 
-/**
- * A Uint8Array of exactly the packet's bytes, the caller's to keep (copied as encode()
- * copies its output: copy-out.js). Throws MqttError, as encode() does.
- * @param {object} packet @param {3 | 4 | 5} version
- * @returns {Uint8Array}
- */
-export function encodePacket(packet, version) {
-  const view = writePacket(packet, version);
-  // A buffer grown for this packet alone is not shared: its view can be given out
-  // when it is not much bigger than the packet.
-  if (view.buffer !== scratch.buffer && view.length * 2 >= view.buffer.byteLength) return view;
-  return copyOut(view, 0, view.length);
-}
-
 // The common PUBLISH, written without the general writer: no properties, a topic of
 // ASCII, and a payload of bytes or of short ASCII text. The last topic's bytes are
 // kept, so a topic used again is copied, not encoded.
@@ -448,7 +425,7 @@ function asciiBytes(text, max) {
 
 /**
  * Writes such a PUBLISH at buffer[0, returned length), with `anyPacketId` as
- * writePacket has it, and returns its length; 0 when the packet is not such a one or
+ * writeInto has it, and returns its length; 0 when the packet is not such a one or
  * does not fit (writeInto then writes it, or says what is wrong with it).
  * @param {object} packet @param {3 | 4 | 5} version @param {Uint8Array} buffer
  * @param {boolean} anyPacketId

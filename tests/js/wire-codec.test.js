@@ -1,6 +1,6 @@
 // The client's wire writer and reader (js/client/wire-write.js, js/client/wire-read.js)
 // against the codec, in the same run:
-//   encodePacket / writePacket(p)      == encode(p), byte for byte, for every packet the
+//   writeInto(p)                       == encode(p), byte for byte, for every packet the
 //                                         client core takes from JS (random ones from
 //                                         random-packets.js and hand-made edge cases);
 //   decodePacket(bytes)                deep-equals createDecoder().push(bytes)[0], for
@@ -17,7 +17,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { encode, createDecoder, MqttError } from '../../js/index.js';
-import { encodePacket, writePacket, writeInto, writeQuickPublish, written, writtenStart, writtenEnd } from '../../js/client/wire-write.js';
+import { writeInto, writeQuickPublish, written, writtenStart, writtenEnd } from '../../js/client/wire-write.js';
 import { decodePacket } from '../../js/client/wire-read.js';
 import { makeRandom, randomPacket, ALLOWED } from './random-packets.js';
 import { describe } from './packet-compare.js';
@@ -39,7 +39,13 @@ const VERSIONS = [3, 4, 5];
 const hex = (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 const kinds = (list, version) => (version === 5 ? list : list.filter((c) => c !== 'auth'));
 
-// The bytes (a copy: writePacket's view is overwritten by the next write) or the refusal.
+// writeInto's packet, as a view of `buffer` or of the writer's scratch.
+function writeView(packet, version, buffer) {
+  writeInto(packet, version, buffer);
+  return written.subarray(writtenStart, writtenEnd);
+}
+
+// The bytes (a copy: writeView's view is overwritten by the next write) or the refusal.
 function outcome(run) {
   try {
     return { bytes: Buffer.from(run()) };
@@ -49,15 +55,15 @@ function outcome(run) {
   }
 }
 
-// encodePacket, writePacket into the module's scratch and into a small buffer of the
+// writeInto into the module's scratch and into a small buffer of the
 // caller's (which must grow) all give encode()'s bytes, or its refusal. `what` names
 // the case in a failure (made only then: describe() costs more than the encoding).
 const small = new Uint8Array(7);
 function sameAsEncode(packet, version, what) {
   const want = outcome(() => encode(packet, { protocolVersion: version }));
   const same = (got) => (want.bytes ? got.bytes?.equals(want.bytes) : got.code === want.code && got.message === want.message);
-  for (const [name, run] of [['encodePacket', () => encodePacket(packet, version)],
-    ['writePacket', () => writePacket(packet, version)], ['writePacket(small)', () => writePacket(packet, version, small)]]) {
+  for (const [name, run] of [['writeInto', () => writeView(packet, version)],
+    ['writeInto(small)', () => writeView(packet, version, small)]]) {
     const got = outcome(run);
     if (!same(got)) assert.deepEqual(got, want, `${name}: ${what ?? `${describe(packet)} at ${version}`}`);
   }
@@ -216,7 +222,7 @@ test('writer: edge cases of every packet the core takes encode as encode() does'
   }
 });
 
-// [packet, version]: encode() refuses each with an MqttError; encodePacket must give
+// [packet, version]: encode() refuses each with an MqttError; writeInto must give
 // the same code and message. Type errors, lengths the wire cannot carry, and what
 // 3.1.1 has no bytes for.
 const BAD = [
@@ -346,14 +352,14 @@ test('writer: bad packets are refused with encode()\'s code and message', () => 
   sameAsEncode({ cmd: 'publish', topic: 'a'.repeat(70000), payload: 5 }, 4);
   sameAsEncode({ cmd: 'publish', topic: 'a', qos: 1, messageId: 1, properties: { contentType: 'x' }, payload: 5 }, 4);
   // After a refusal the writer carries on as before.
-  assert.equal(hex(encodePacket({ cmd: 'disconnect' }, 4)), 'e000');
+  assert.equal(hex(writeView({ cmd: 'disconnect' }, 4)), 'e000');
 });
 
 test('writer: a packet the client core does not take is not written', () => {
   // The acks and PINGREQ are the wasm's to write; the others are a server's, or none.
   for (const cmd of ['puback', 'pubrec', 'pubrel', 'pubcomp', 'pingreq', 'connack', 'suback', 'unsuback', 'pingresp',
     'nonsense', 'constructor', 42, undefined]) {
-    assert.throws(() => encodePacket({ cmd, messageId: 1, granted: [0] }, 5),
+    assert.throws(() => writeView({ cmd, messageId: 1, granted: [0] }, 5),
       { name: 'MqttError', reasonCode: 0x81, message: `the client core takes no "${cmd}" packet` });
   }
 });
@@ -387,12 +393,12 @@ test('writer: rules are left to the wasm, and the bytes say what was asked', () 
   for (const [packet, version] of cases) {
     const what = `${describe(packet)} at ${version}`;
     assert.throws(() => encode(packet, { protocolVersion: version }), MqttError, what);
-    const bytes = encodePacket(packet, version);
+    const bytes = writeView(packet, version);
     assert.throws(() => createDecoder({ protocolVersion: version }).push(bytes), MqttError, `decoder of ${what}`);
   }
 });
 
-test('writer: the quick PUBLISH writes what writePacket writes, or leaves the packet to it', () => {
+test('writer: the quick PUBLISH writes what writeInto writes, or leaves the packet to it', () => {
   const r = makeRandom(SEED);
   const topics = ['a', 'bench/topic', 'x'.repeat(256), 'x'.repeat(257), 'é/t', '', 'a/+'];
   const payloads = [undefined, null, '', 'hello', 'h'.repeat(64), 'h'.repeat(65), 'héllo', new Uint8Array(0),
@@ -415,42 +421,33 @@ test('writer: the quick PUBLISH writes what writePacket writes, or leaves the pa
   assert.ok(quick > 500, `${quick} quick ones`);
 });
 
-test('writer: into a buffer of the caller\'s, the module\'s scratch, or a copy', () => {
+test('writer: into a buffer of the caller\'s or the module\'s scratch', () => {
   const publish = { cmd: 'publish', topic: 'a/b', payload: 'hello', qos: 1, messageId: 5 };
   const want = hex(encode(publish));
   // In the caller's buffer: a view of it (the fixed header ends where the body starts,
   // so a packet with a 1-byte Remaining Length starts 3 bytes in).
   const memory = new Uint8Array(256);
   const region = memory.subarray(100, 200);
-  const view = writePacket(publish, 4, region);
+  assert.equal(writeInto(publish, 4, region), true);
+  const view = written.subarray(writtenStart, writtenEnd);
   assert.equal(view.buffer, memory.buffer);
   assert.equal(view.byteOffset, 103);
   assert.equal(hex(view), want);
-  // Too small: written into a new buffer, with the same bytes; the caller's is intact
-  // past what was written.
+  // Too small: written into a new buffer, with the same bytes.
   const tiny = new Uint8Array(10);
-  const moved = writePacket(publish, 4, tiny);
+  assert.equal(writeInto(publish, 4, tiny), false);
+  const moved = written.subarray(writtenStart, writtenEnd);
   assert.notEqual(moved.buffer, tiny.buffer);
   assert.equal(hex(moved), want);
   // The module's scratch is reused: the next write overwrites the last view.
-  const first = writePacket(publish, 4);
-  const second = writePacket({ cmd: 'disconnect' }, 4);
+  const first = writeView(publish, 4);
+  const second = writeView({ cmd: 'disconnect' }, 4);
   assert.equal(first.buffer, second.buffer);
-  // encodePacket's bytes are the caller's own, small or pooled (copy-out.js) as encode()'s.
-  for (const payload of ['hello', 'h'.repeat(100), 'h'.repeat(5000)]) {
-    const own = encodePacket({ ...publish, payload }, 4);
-    const wanted = hex(encode({ ...publish, payload }));
-    writePacket({ ...publish, payload: payload.toUpperCase() }, 4);
-    assert.equal(hex(own), wanted);
-    assert.notEqual(own.buffer, writePacket(publish, 4).buffer);
-  }
-  // A big packet: the scratch it grew into is not kept, and encodePacket gives it out
-  // without a copy when it is not much bigger than the packet.
-  const big = encodePacket({ cmd: 'publish', topic: 't', payload: new Uint8Array(3 << 20).fill(7) }, 4);
+  // A big packet: the scratch it grew into is not kept.
+  const big = writeView({ cmd: 'publish', topic: 't', payload: new Uint8Array(3 << 20).fill(7) }, 4);
   assert.equal(big.length, 1 + 4 + 3 + (3 << 20));
-  assert.ok(big.buffer.byteLength < 2 * big.length);
-  assert.ok(writePacket({ cmd: 'disconnect' }, 4).buffer.byteLength <= 1 << 20, 'the scratch went back to its size');
-  assert.equal(hex(encodePacket(publish, 4)), want);
+  assert.ok(writeView({ cmd: 'disconnect' }, 4).buffer.byteLength <= 1 << 20, 'the scratch went back to its size');
+  assert.equal(hex(writeView(publish, 4)), want);
 });
 
 test('reader: random packets of every type, direction and version read as the decoder does', () => {
