@@ -8,7 +8,6 @@ import { isWellFormed } from '../well-formed.js';
 import { TYPE, CONNECT_CLEAN, CONNECT_WILL, CONNECT_WILL_RETAIN, CONNECT_USERNAME, CONNECT_PASSWORD } from './tape-layout.js';
 import { PROPERTY_BY_NAME, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 
-
 // Thrown (and caught by the encoder) when the request or scratch area is full.
 export const OVERFLOW = Symbol('overflow');
 

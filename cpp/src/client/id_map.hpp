@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -83,8 +84,7 @@ class id_map {
     keys.swap(keys_);
     values.swap(values_);
     mask_ = keys_.size() - 1;
-    shift_ = 32;
-    for (std::size_t n = keys_.size(); n > 1; n >>= 1) --shift_;
+    shift_ = 32 - static_cast<unsigned>(std::countr_zero(keys_.size()));  // a power of two
     count_ = 0;
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (keys[i] != 0) set(keys[i], values[i]);
