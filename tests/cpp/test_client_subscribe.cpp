@@ -174,6 +174,61 @@ TEST_CASE("client: after a reconnect without a session the granted subscriptions
   CHECK(h.no_events());  // no completed events: those requests were answered long ago
 }
 
+TEST_CASE("client: resubscribing keeps each filter once, grouped by the properties it was last sent with; "
+          "a filter the resubscription refuses is dropped",
+          "[client]") {
+  client_harness h(connect_v(v5));
+  h.connect_ok();
+  const properties id7{prop(property_id::subscription_identifier, 7)};
+  const properties id9{prop(property_id::subscription_identifier, 9)};
+  const auto grant_all = [&](token tok, const subscribe_packet& asked) {
+    h.subscribe(tok, asked);
+    auto s = h.expect<subscribe_packet>();
+    h.send(suback_packet{s.packet_id, std::vector<reason_code>(asked.subscriptions.size(), reason_code::granted_qos_1), {}});
+    h.expect_event(event_kind::completed);
+  };
+  const subscription a{"a", qos::at_least_once, false, false, retain_handling::send_on_subscribe};
+  const subscription b{"b", qos::at_least_once, false, false, retain_handling::send_on_subscribe};
+  const subscription c{"c", qos::at_least_once, false, false, retain_handling::send_on_subscribe};
+  const subscription d{"d", qos::at_least_once, false, false, retain_handling::send_on_subscribe};
+  grant_all(1, subscribe_packet{0, {a, b, c}, id7});
+  grant_all(2, subscribe_packet{0, {d}, id9});
+  // "b" again, with the other properties and new options: it moves to that group.
+  const subscription b2{"b", qos::exactly_once, true, false, retain_handling::do_not_send};
+  grant_all(3, subscribe_packet{0, {b2}, id9});
+  // "d", the first of its group, goes.
+  h.unsubscribe(4, "d");
+  auto u = h.expect<unsubscribe_packet>();
+  h.send(unsuback_packet{u.packet_id, {reason_code::success}, {}});
+  h.expect_event(event_kind::completed);
+  // "e" and "f" with no properties: a third group, whose only filter left is "f".
+  grant_all(5, subscribe_packet{0, {{"e", qos::at_most_once, false, false, retain_handling::send_on_subscribe},
+                                    {"f", qos::at_most_once, false, false, retain_handling::send_on_subscribe}}, {}});
+  h.unsubscribe(6, "e");
+  u = h.expect<unsubscribe_packet>();
+  h.send(unsuback_packet{u.packet_id, {reason_code::success}, {}});
+  h.expect_event(event_kind::completed);
+
+  h.reconnect();
+  auto again = take_subscribes(h);
+  REQUIRE(again.size() == 3);
+  CHECK(same(again[0], subscribe_packet{again[0].packet_id, {a, c}, id7}));
+  CHECK(same(again[1], subscribe_packet{again[1].packet_id, {b2}, id9}));
+  CHECK(same(again[2], subscribe_packet{again[2].packet_id,
+                                        {{"f", qos::at_most_once, false, false, retain_handling::send_on_subscribe}}, {}}));
+  // The server refuses "c" this time: the next resubscription leaves it out.
+  h.send(suback_packet{again[0].packet_id, {reason_code::granted_qos_1, reason_code::not_authorized}, {}});
+  h.send(suback_packet{again[1].packet_id, {reason_code::granted_qos_2}, {}});
+  h.send(suback_packet{again[2].packet_id, {reason_code::granted_qos_0}, {}});
+  for (int i = 0; i < 3; ++i) h.expect_event(event_kind::resubscribed);
+  h.reconnect();
+  again = take_subscribes(h);
+  REQUIRE(again.size() == 3);
+  CHECK(same(again[0], subscribe_packet{again[0].packet_id, {a}, id7}));
+  CHECK(same(again[1], subscribe_packet{again[1].packet_id, {b2}, id9}));
+  CHECK(again[2].subscriptions.size() == 1);
+}
+
 TEST_CASE("client: no resubscribe when the session is present, nor with resubscribe off", "[client]") {
   SECTION("session present") {
     client_harness h(connect_v(v5, "c", false));

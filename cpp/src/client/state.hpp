@@ -100,19 +100,6 @@ class alias_table {
   std::uint32_t next_free_ = 1;        // no alias below it is free
 };
 
-// ---- subscriptions.cpp: what the server granted, for resubscribing ------------------
-
-struct granted_filter {
-  std::string filter;
-  std::uint8_t options = 0;  // the subscription options byte, as it was sent
-};
-
-// The granted filters of SUBSCRIBEs that carried the same properties (as bytes).
-struct granted_group {
-  std::vector<std::uint8_t> props;
-  std::vector<granted_filter> filters;
-};
-
 // ---- inbound.cpp --------------------------------------------------------------------
 
 // Flags of an incoming packet id (state::incoming).
@@ -158,7 +145,7 @@ struct client::state {
   std::vector<std::uint32_t> resend_list;  // session resumed: slots to resend, in order
   std::size_t resend_pos = 0;
   bool resend_scanned = false;  // what is left in resend_list is PUBLISH only
-  std::vector<granted_group> granted;
+  wire::byte_buffer granted;  // the granted subscriptions, as subscriptions.cpp keeps them
   id_map incoming;  // incoming QoS 1/2 packet ids -> in_* flags
 
   // Connection
