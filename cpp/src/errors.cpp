@@ -94,12 +94,10 @@ std::string join_reason(std::initializer_list<reason_part> parts) {
   return out;
 }
 
-std::string reason_code_text(reason_code code) {
+std::string reason_code_hex(reason_code code) {
   constexpr char digits[] = "0123456789ABCDEF";
   const auto v = static_cast<std::uint8_t>(code);
-  std::string text = {'0', 'x', digits[v >> 4], digits[v & 15], ' '};
-  text += reason_code_name(code);
-  return text;
+  return {'0', 'x', digits[v >> 4], digits[v & 15]};
 }
 
 }  // namespace mqttw

@@ -135,6 +135,7 @@ struct client_harness {
   bool is_open = false;      // on_open was called and on_closed not yet
   bool closed = false;       // the client asked to close the current connection
   reason_code close_reason = reason_code::success;
+  std::string close_text;
   bytes wire;                // what the client wrote on the current connection
   std::vector<recorded_event> history;  // every event since the start, in order
 
@@ -154,6 +155,7 @@ struct client_harness {
     is_open = true;
     closed = false;
     close_reason = reason_code::success;
+    close_text.clear();
     wire.clear();
     written_.clear();
     dec_.reset();
@@ -376,6 +378,7 @@ struct client_harness {
       REQUIRE(is_open);
       closed = true;
       close_reason = out.close_reason;
+      close_text = out.close_text;
     }
     if (out.timer_at) {
       CHECK(out.timer_at >= now);

@@ -203,6 +203,7 @@ TEST_CASE("client: a refusing 5.0 CONNACK gives the refused event with its reaso
   CHECK(e.code == code);
   CHECK(e.packet_as<connack_packet>().code == code);
   CHECK(h.closed);
+  CHECK(h.close_text == "the server refused the connection: reason code " + reason_code_hex(code));
   CHECK_FALSE(h.status().connected);
   CHECK(h.nothing_written());  // the queued publish waits for a connection that is accepted
   CHECK(h.no_events());
@@ -217,6 +218,7 @@ TEST_CASE("client: a refusing 3.1.1 CONNACK gives its return code and closes", "
   auto e = h.expect_event(event_kind::refused);
   CHECK(static_cast<int>(e.code) == rc);
   CHECK(h.closed);
+  CHECK(h.close_text.starts_with("the server refused the connection: return code " + std::to_string(rc) + ", "));
   CHECK_FALSE(h.status().connected);
 }
 
@@ -243,6 +245,8 @@ TEST_CASE("client: a server DISCONNECT gives the disconnected event with its rea
   REQUIRE(find_property(d.props, property_id::reason_string));
   CHECK(find_property(d.props, property_id::reason_string)->text == "maintenance");
   CHECK(h.closed);
+  CHECK(h.close_reason == reason_code::server_shutting_down);
+  CHECK(h.close_text == "the server sent DISCONNECT with reason code 0x8B: maintenance");
   CHECK(h.nothing_written());
 }
 

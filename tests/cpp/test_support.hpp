@@ -140,5 +140,7 @@ inline error encode_error(const packet& p, protocol_version version) {
 // Reason codes print as "0x82 Protocol Error" in failed checks.
 template <>
 struct Catch::StringMaker<mqttw::reason_code> {
-  static std::string convert(mqttw::reason_code code) { return mqttw::reason_code_text(code); }
+  static std::string convert(mqttw::reason_code code) {
+    return mqttw::reason_code_hex(code) + " " + std::string(mqttw::reason_code_name(code));
+  }
 };

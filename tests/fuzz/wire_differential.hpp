@@ -72,7 +72,7 @@ inline bool fixed_header_malformed(std::uint8_t first, protocol_version version)
 inline std::string problem_text(const wire::problem& p) {
   char text[200];
   const std::size_t n = wire::format_problem(p, text, sizeof text);
-  return std::string(text, n) + " (" + reason_code_text(p.code) + ")";
+  return std::string(text, n) + " (" + reason_code_hex(p.code) + ")";
 }
 
 inline properties walk_properties(bytes_view block) {
@@ -242,7 +242,7 @@ inline std::string wire_disagreement(bytes_view input, protocol_version version,
         return "a field differs: " + why;
       }
     } else if (p.code != err.code) {
-      return "read_packet said " + problem_text(p) + ", the decoder " + reason_code_text(err.code) + " " + err.reason;
+      return "read_packet said " + problem_text(p) + ", the decoder " + reason_code_hex(err.code) + " " + err.reason;
     }
     if (!accepted) return {};
     ++next;

@@ -76,8 +76,9 @@ bool is_defined_reason_code(std::uint8_t value);
 // Codes from 0x80 up are failures (section 2.4); below, success and its variants.
 inline bool is_failure(reason_code code) { return static_cast<std::uint8_t>(code) >= 0x80; }
 
-// The code in hex and its name, for readable reasons: "0x95 Packet too large".
-std::string reason_code_text(reason_code code);
+// The code in hex, for readable reasons: "0x95". (The client's texts name codes so:
+// its module then needs no table of names, and the JS layer names codes itself.)
+std::string reason_code_hex(reason_code code);
 
 // An outcome: `code == success` means no error. `reason` says what went wrong in
 // words a user can act on.

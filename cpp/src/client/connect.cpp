@@ -8,7 +8,7 @@ namespace {
 
 // The 3.1.1 CONNACK return codes 1..5 (3.1.1 section 3.2.2.3) in words.
 std::string connack_text(reason_code code, bool v5) {
-  if (v5) return reason_code_text(code);
+  if (v5) return "reason code " + reason_code_hex(code);
   switch (static_cast<std::uint8_t>(code)) {
     case 1: return "return code 1, unacceptable protocol version";
     case 2: return "return code 2, identifier rejected";
@@ -101,8 +101,8 @@ void client::state::on_server_disconnect(const wire::packet_view& p) {
   const reason_code code = p.code;
   std::string text = "the server sent DISCONNECT";
   if (v5) {
-    text += ' ';
-    text += reason_code_text(code);
+    text += " with reason code ";
+    text += reason_code_hex(code);
     if (property r; wire::find_property(p.props, property_id::reason_string, r)) {
       text += ": ";
       text += r.text;
