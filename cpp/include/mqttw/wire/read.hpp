@@ -125,7 +125,7 @@ struct packet_view {
   bytes_view entries;
 
   // CONNECT
-  protocol_version version = protocol_version::v311;
+  protocol_version version{};  // CONNECT only (0 in other packets: all-zero defaults are cheap to reset)
   bool bridge = false;
   bool clean_start = false;
   std::uint16_t keep_alive = 0;
