@@ -218,6 +218,43 @@ TEST_CASE("client: incoming Topic Aliases up to our Topic Alias Maximum are mapp
   CHECK_FALSE(h.closed);
 }
 
+TEST_CASE("client: incoming Topic Aliases set again within one chunk, and over many chunks, give each message "
+          "its own topic",
+          "[client]") {
+  client_harness h(connect_v(v5, "c", true, 0, {prop(property_id::topic_alias_maximum, 2)}));
+  h.connect_ok();
+  const auto publish = [&](std::string_view topic, std::uint16_t n, std::string_view payload) {
+    return encode_ok(publish_packet{topic, view(payload), qos::at_most_once, false, false, 0, alias(n)}, v5);
+  };
+  // One chunk: alias 1 set, used, set again and used; the first two keep the old topic.
+  bytes chunk = publish("x/1", 1, "a");
+  append(chunk, publish("", 1, "b"));
+  append(chunk, publish("x/2", 1, "c"));
+  append(chunk, publish("", 1, "d"));
+  h.send_bytes(chunk);
+  for (const char* topic : {"x/1", "x/1", "x/2", "x/2"}) {
+    CHECK(h.expect_event(event_kind::message).packet_as<publish_packet>().topic == topic);
+  }
+  // 3,000 chunks, each setting one of the two aliases to a new topic and using both:
+  // what is kept of the replaced topics is dropped again and again on the way.
+  h.send_bytes(publish("x/3", 2, "e"));
+  CHECK(h.expect_event(event_kind::message).packet_as<publish_packet>().topic == "x/3");
+  std::string topics[2] = {"x/2", "x/3"};
+  for (int i = 0; i < 3000; ++i) {
+    const int n = i % 2;
+    topics[n] = "site/" + std::to_string(i) + "/a/longer/topic/name";
+    chunk = publish(topics[n], static_cast<std::uint16_t>(n + 1), "set");
+    append(chunk, publish("", 1, "one"));
+    append(chunk, publish("", 2, "two"));
+    h.send_bytes(chunk);
+    INFO("chunk " << i);
+    REQUIRE(h.expect_event(event_kind::message).packet_as<publish_packet>().topic == topics[n]);
+    REQUIRE(h.expect_event(event_kind::message).packet_as<publish_packet>().topic == topics[0]);
+    REQUIRE(h.expect_event(event_kind::message).packet_as<publish_packet>().topic == topics[1]);
+  }
+  CHECK_FALSE(h.closed);
+}
+
 TEST_CASE("client: an incoming Topic Alias of 0 or above our maximum is DISCONNECT 0x94 [MQTT-3.3.2-8] "
           "[MQTT-3.1.2-29]",
           "[client]") {

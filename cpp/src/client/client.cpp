@@ -210,8 +210,6 @@ client_status client::status() const {
 void client::state::begin(std::uint64_t t) {
   out.clear();
   now = t;
-  ++call;
-  retired_aliases.clear();  // views handed out in the last call may go now
 }
 
 const batch& client::state::end() {
@@ -260,6 +258,7 @@ bool client::state::read_request(token tok, bytes_view packet, packet_type type,
 // ---- input -------------------------------------------------------------------------
 
 void client::state::feed(bytes_view bytes) {
+  if (our_alias_maximum != 0) prepare_aliases_in(pending.size() + bytes.size());
   std::size_t at = 0;
   bytes_view whole;
   wire::problem bad;

@@ -31,8 +31,10 @@ void client::state::open_connection() {
   keep_alive = connect.view.keep_alive;
   // Topic Aliases, both ways, live as long as one connection [MQTT-3.3.2-7].
   aliases_out.reset(0);
-  aliases_in.clear();
-  aliases_in_used.clear();
+  aliases_in_text.clear();
+  aliases_in_at.clear();
+  aliases_in_size.clear();
+  aliases_in_dead = 0;
   resend_list.clear();
   resend_pos = 0;
   for (auto& o : slots) {

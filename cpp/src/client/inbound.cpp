@@ -14,27 +14,23 @@ void client::state::on_publish(wire::packet_view& p) {
                                 join_reason({"PUBLISH: Topic Alias ", n, " is above our Topic Alias Maximum ",
                                              our_alias_maximum, " [MQTT-3.3.2-11]"}));
       }
-      if (aliases_in.size() < n) {
-        aliases_in.resize(n);
-        aliases_in_used.resize(n, 0);
+      if (aliases_in_at.size() < n) {
+        aliases_in_at.resize(n);
+        aliases_in_size.resize(n);
       }
-      auto& slot = aliases_in[n - 1];
       if (p.topic.empty()) {
-        if (!slot) {
+        if (aliases_in_size[n - 1] == 0) {
           return protocol_failure(reason_code::protocol_error,
                                   join_reason({"PUBLISH: Topic Alias ", n,
                                                " with an empty topic, but the alias was never set (section 3.3.2.3.4)"}));
         }
-        p.topic = *slot;
-        aliases_in_used[n - 1] = call;
+        p.topic = std::string_view(aliases_in_text).substr(aliases_in_at[n - 1], aliases_in_size[n - 1]);
       } else {
-        // A view of the old topic handed out in this call stays valid until the next.
-        if (slot && aliases_in_used[n - 1] == call) retired_aliases.push_back(std::move(slot));
-        if (slot) {
-          slot->assign(p.topic);
-        } else {
-          slot = std::make_unique<std::string>(p.topic);
-        }
+        // Within the capacity prepare_aliases_in reserved: views of the text stay valid.
+        aliases_in_dead += aliases_in_size[n - 1];
+        aliases_in_at[n - 1] = static_cast<std::uint32_t>(aliases_in_text.size());
+        aliases_in_size[n - 1] = static_cast<std::uint32_t>(p.topic.size());
+        aliases_in_text.append(p.topic);
       }
     }
   }
@@ -80,6 +76,22 @@ void client::state::on_publish(wire::packet_view& p) {
   protocol_failure(reason_code::receive_maximum_exceeded,
                    join_reason({"more unacknowledged QoS 1/2 PUBLISH than our Receive Maximum ", our_receive_maximum,
                                 " [MQTT-3.3.4-9]"}));
+}
+
+// Views of the text handed out in the last call may go now.
+void client::state::prepare_aliases_in(std::size_t coming) {
+  if (aliases_in_dead > 4096 && aliases_in_dead > aliases_in_text.size() / 2) {
+    std::string live;
+    live.reserve(aliases_in_text.size() - aliases_in_dead + coming);
+    for (std::size_t i = 0; i < aliases_in_at.size(); ++i) {
+      const std::size_t at = live.size();
+      live.append(aliases_in_text, aliases_in_at[i], aliases_in_size[i]);
+      aliases_in_at[i] = static_cast<std::uint32_t>(at);
+    }
+    aliases_in_text.swap(live);
+    aliases_in_dead = 0;
+  }
+  aliases_in_text.reserve(aliases_in_text.size() + coming);
 }
 
 void client::state::on_pubrel(const wire::packet_view& p) {

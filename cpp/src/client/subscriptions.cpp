@@ -71,7 +71,7 @@ void add_entry(buffer& b, bytes_view props, const std::uint8_t* entry, std::size
   group g{};
   for (; at < b.size(); at = g.end()) {
     g = group_at(b, at);
-    if (g.props_size == props.size() && std::memcmp(&b[g.props], props.data(), props.size()) == 0) break;
+    if (g.props_size == props.size() && (props.empty() || std::memcmp(&b[g.props], props.data(), props.size()) == 0)) break;
   }
   if (at == b.size()) {
     b.resize(at + 8 + props.size());
