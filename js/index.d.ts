@@ -594,15 +594,16 @@ export interface UnsubscribeOptions {
 }
 
 export interface EndOptions {
-  /** 5.0 DISCONNECT reason code. Default 0. */
+  /** 5.0 DISCONNECT reason code, one a client sends: 0x00 (default), 0x04 (send the will), 0x80–0x83, 0x90, 0x93–0x99. */
   reasonCode?: number;
-  /** 5.0: sessionExpiryInterval, reasonString, userProperties. */
+  /** 5.0: sessionExpiryInterval (non-zero only when connect() gave one), reasonString, userProperties, serverReference. */
   properties?: PropertiesInput;
 }
 
 export interface AuthOptions {
   /** 0x18 Continue authentication (default) or 0x19 Re-authenticate. */
   reasonCode?: number;
+  /** authenticationData, reasonString, userProperties; authenticationMethod is connect()'s (filled in when left out). */
   properties?: PropertiesInput;
 }
 

@@ -26,7 +26,7 @@ import { clientTimers } from './keepalive-timer.js';
 import { Flusher } from './flush.js';
 import { PacketTap } from './packet-tap.js';
 import { messagePayload } from './payload.js';
-import { ackCode, disconnectPacket, publishPacket, splitArguments, subscribePacket, unsubscribePacket } from './requests.js';
+import { ackCode, authPacket, disconnectPacket, publishPacket, splitArguments, subscribePacket, unsubscribePacket } from './requests.js';
 import { StoreLink } from './store-link.js';
 import { closeError, lostBeforeConnackError, publishRefusedError, refusalError, requestError, subscribeRefusedError, timeoutError, transportError } from './failures.js';
 
@@ -427,7 +427,12 @@ export class MqttClient extends Emitter {
         this.#emit('error', err);
         return;
       }
-      if (answer) this.auth(answer);
+      if (!answer) return;
+      try {
+        this.auth(answer);
+      } catch (e) {
+        this.#emit('error', e);
+      }
     });
   }
 
@@ -439,9 +444,14 @@ export class MqttClient extends Emitter {
     callback(new Error(`the server sent AUTH (reason code 0x${packet.reasonCode.toString(16)}) and client.handleAuth answers nothing`));
   }
 
-  /** Sends AUTH: the next step of an enhanced authentication, or 0x19 to re-authenticate. */
-  auth({ reasonCode = 0x18, properties } = {}) {
-    this.#core?.auth({ reasonCode, properties }, Date.now());
+  /**
+   * Sends AUTH: the next step of an enhanced authentication (0x18, the default), or
+   * 0x19 to re-authenticate, with connect()'s authenticationMethod. A mistake throws,
+   * and nothing is sent.
+   */
+  auth(opts) {
+    const packet = authPacket(opts, this.options.protocolVersion, this.options.properties?.authenticationMethod);
+    this.#core?.auth(packet, Date.now());
   }
 
   #onCoreClose(code, text) {
@@ -659,7 +669,7 @@ export class MqttClient extends Emitter {
     if (typeof opts === 'function') [opts, callback] = [undefined, opts];
     let packet;
     try {
-      packet = disconnectPacket(opts, this.options.protocolVersion);
+      packet = disconnectPacket(opts, this.options.protocolVersion, this.options.properties?.sessionExpiryInterval);
     } catch (err) {
       return this.#mistake(err, callback);
     }

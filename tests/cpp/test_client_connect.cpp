@@ -267,6 +267,34 @@ TEST_CASE("client: disconnect() writes DISCONNECT with the reason and properties
   CHECK(h.nothing_written());
 }
 
+TEST_CASE("client: disconnect() with what the rules refuse writes a plain DISCONNECT and closes", "[client]") {
+  SECTION("a reason code only a server sends (section 3.14.2.1)") {
+    client_harness h(connect_v(v5));
+    h.connect_ok();
+    h.disconnect(disconnect_packet{reason_code::server_shutting_down, {}});
+    CHECK(h.expect<disconnect_packet>().code == reason_code::normal_disconnection);
+    CHECK(h.closed);
+  }
+  SECTION("a Session Expiry Interval when CONNECT's was 0 [MQTT-3.14.2-2]") {
+    const auto given = GENERATE(as<std::vector<property>>{}, std::vector<property>{},
+                                std::vector<property>{prop(property_id::session_expiry_interval, 0)});
+    client_harness h(connect_v(v5, "c", true, 0, given));
+    h.connect_ok();
+    h.disconnect(disconnect_packet{reason_code::normal_disconnection, {prop(property_id::session_expiry_interval, 30)}});
+    const auto d = h.expect<disconnect_packet>();
+    CHECK_FALSE(find_property(d.props, property_id::session_expiry_interval));
+    CHECK(h.closed);
+  }
+  SECTION("a Session Expiry Interval of 0 when CONNECT's was 0 is sent as given") {
+    client_harness h(connect_v(v5));
+    h.connect_ok();
+    h.disconnect(disconnect_packet{reason_code::disconnect_with_will_message, {prop(property_id::session_expiry_interval, 0)}});
+    const auto d = h.expect<disconnect_packet>();
+    CHECK(d.code == reason_code::disconnect_with_will_message);
+    CHECK(client_harness::number(d.props, property_id::session_expiry_interval) == 0);
+  }
+}
+
 TEST_CASE("client: 3.1.1 disconnect() writes the bare DISCONNECT and closes", "[client]") {
   client_harness h(connect_v(v311));
   h.connect_ok();

@@ -174,6 +174,12 @@ test('bad arguments reject at once, with clear errors, and send nothing', async 
     [() => client.unsubscribe(['a', 5]), TypeError, /must be a string/],
     [() => client.unsubscribe(''), MqttError, /empty/],
     [() => client.end(false, { reasonCode: 300 }), RangeError, /reasonCode/],
+    [() => client.end(false, { reasonCode: 0x8b }), RangeError, /Server shutting down \(reasonCode 0x8b\) is not one a client sends/],
+    [() => client.end(false, { reasonCode: 0x05 }), RangeError, /0x05\) is not one a client sends/],
+    [() => client.end(false, { properties: { topicAlias: 3 } }), TypeError, /"topicAlias" is not a property of DISCONNECT/],
+    [() => client.end(false, { properties: { bogus: 1 } }), TypeError, /"bogus" is not a property of DISCONNECT/],
+    [() => client.end(false, { properties: { reasonString: 5 } }), MqttError, /reasonString must be a string/],
+    [() => client.end({ properties: { sessionExpiryInterval: 10 } }), MqttError, /MQTT-3\.14\.2-2/],
   ];
   for (const [call, type, message] of bad) {
     const result = call();
@@ -191,6 +197,14 @@ test('bad arguments reject at once, with clear errors, and send nothing', async 
   assert.deepEqual(r.sent, [], 'nothing was sent for any of them');
   assert.equal(client.connected, true, 'and the client is still connected');
   await client.end();
+  // With a Session Expiry Interval in CONNECT, DISCONNECT may change it [MQTT-3.14.2-2].
+  const kept = h.track(await connectAsync(h.broker.connectLocal(),
+    { protocolVersion: 5, clientId: uniqueId('args'), properties: { sessionExpiryInterval: 60 } }));
+  const keptSent = record(kept).sent;
+  await kept.endAsync(false, { reasonCode: 0x04, properties: { sessionExpiryInterval: 30 } });
+  const disconnect = keptSent.find((p) => p.cmd === 'disconnect');
+  assert.equal(disconnect?.reasonCode, 0x04);
+  assert.equal(disconnect?.properties?.sessionExpiryInterval, 30);
 
   // Bad options throw at once, before anything connects.
   const local = () => h.broker.connectLocal();

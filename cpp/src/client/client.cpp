@@ -20,6 +20,12 @@ std::uint32_t largest_accepted(const client_options& o) {
   return o.max_packet_size == 0 ? max_packet_size_limit : std::min(o.max_packet_size, max_packet_size_limit);
 }
 
+// The Session Expiry Interval in these properties, 0 when there is none.
+[[gnu::noinline]] std::uint32_t session_expiry(bytes_view props) {
+  property p;
+  return wire::find_property(props, property_id::session_expiry_interval, p) ? p.number : 0;
+}
+
 }  // namespace
 
 client::state::state(client_options o, bytes_view connect_bytes)
@@ -158,8 +164,10 @@ const batch& client::disconnect(bytes_view packet, std::uint64_t now) {
   if (s.open) {
     // 3.1.1 has no reason code; a 5.0 one the rules refuse goes as a plain DISCONNECT.
     wire::packet_view p;
-    const bool as_given = s.v5 && !wire::read_packet(packet, s.version, wire::direction::to_server, p) &&
-                          p.type == packet_type::disconnect;
+    bool as_given = s.v5 && !wire::read_packet(packet, s.version, wire::direction::to_server, p) &&
+                    p.type == packet_type::disconnect;
+    // A session that CONNECT ended with the connection cannot be kept now [MQTT-3.14.2-2].
+    if (as_given && session_expiry(p.props) != 0 && session_expiry(s.connect.view.props) == 0) as_given = false;
     if (as_given) {
       s.output.insert(s.output.end(), p.whole.begin(), p.whole.end());
     } else {
