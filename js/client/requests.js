@@ -268,7 +268,7 @@ export function authPacket(opts, version, connectMethod) {
     throw new MqttError(PROTOCOL_ERROR, `auth: the authenticationMethod "${method}" is not connect()'s, "${connectMethod}" [MQTT-4.12.0-5]`);
   }
   const packet = { cmd: 'auth', reasonCode, properties: { ...given, authenticationMethod: method } };
-  writeInto(packet, version);
+  writeInto(packet, version);  // the properties' types, checked also while no connection is up
   return packet;
 }
 

@@ -20,12 +20,6 @@ std::uint32_t largest_accepted(const client_options& o) {
   return o.max_packet_size == 0 ? max_packet_size_limit : std::min(o.max_packet_size, max_packet_size_limit);
 }
 
-// The Session Expiry Interval in these properties, 0 when there is none.
-[[gnu::noinline]] std::uint32_t session_expiry(bytes_view props) {
-  property p;
-  return wire::find_property(props, property_id::session_expiry_interval, p) ? p.number : 0;
-}
-
 }  // namespace
 
 client::state::state(client_options o, bytes_view connect_bytes)
@@ -63,13 +57,8 @@ client::state::state(client_options o, bytes_view connect_bytes)
   client_id.assign(c.client_id);
   keep_alive = c.keep_alive;
   if (v5) {
-    property p;
-    if (wire::find_property(c.props, property_id::receive_maximum, p)) {
-      our_receive_maximum = static_cast<std::uint16_t>(p.number);
-    }
-    if (wire::find_property(c.props, property_id::topic_alias_maximum, p)) {
-      our_alias_maximum = static_cast<std::uint16_t>(p.number);
-    }
+    our_receive_maximum = static_cast<std::uint16_t>(wire::property_number(c.props, property_id::receive_maximum));
+    our_alias_maximum = static_cast<std::uint16_t>(wire::property_number(c.props, property_id::topic_alias_maximum));
   }
 }
 
@@ -163,11 +152,14 @@ const batch& client::disconnect(bytes_view packet, std::uint64_t now) {
   s.begin(now);
   if (s.open) {
     // 3.1.1 has no reason code; a 5.0 one the rules refuse goes as a plain DISCONNECT.
+    // Among the rules: a session that CONNECT ended with the connection cannot be kept
+    // now [MQTT-3.14.2-2].
+    constexpr auto expiry = property_id::session_expiry_interval;
     wire::packet_view p;
-    bool as_given = s.v5 && !wire::read_packet(packet, s.version, wire::direction::to_server, p) &&
-                    p.type == packet_type::disconnect;
-    // A session that CONNECT ended with the connection cannot be kept now [MQTT-3.14.2-2].
-    if (as_given && session_expiry(p.props) != 0 && session_expiry(s.connect.view.props) == 0) as_given = false;
+    const bool as_given = s.v5 && !wire::read_packet(packet, s.version, wire::direction::to_server, p) &&
+                          p.type == packet_type::disconnect &&
+                          (wire::property_number(p.props, expiry) == 0 ||
+                           wire::property_number(s.connect.view.props, expiry) != 0);
     if (as_given) {
       s.output.insert(s.output.end(), p.whole.begin(), p.whole.end());
     } else {

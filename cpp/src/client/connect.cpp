@@ -32,8 +32,7 @@ void client::state::open_connection() {
   // Topic Aliases, both ways, live as long as one connection [MQTT-3.3.2-7].
   aliases_out.reset(0);
   aliases_in_text.clear();
-  aliases_in_at.clear();
-  aliases_in_size.clear();
+  aliases_in.clear();
   aliases_in_dead = 0;
   resend_list.clear();
   resend_pos = 0;

@@ -7,29 +7,26 @@ namespace mqttw::client {
 
 void client::state::on_publish(wire::packet_view& p) {
   if (v5) {
-    if (property a; wire::find_property(p.props, property_id::topic_alias, a)) {
-      const std::uint32_t n = a.number;
-      if (n == 0 || n > our_alias_maximum) {  // 0 is the decoder's to refuse [MQTT-3.3.2-8]
+    // An alias of 0 is the decoder's to refuse [MQTT-3.3.2-8].
+    if (const std::uint32_t n = wire::property_number(p.props, property_id::topic_alias); n != 0) {
+      if (n > our_alias_maximum) {
         return protocol_failure(reason_code::topic_alias_invalid,
                                 join_reason({"PUBLISH: Topic Alias ", n, " is above our Topic Alias Maximum ",
                                              our_alias_maximum, " [MQTT-3.3.2-11]"}));
       }
-      if (aliases_in_at.size() < n) {
-        aliases_in_at.resize(n);
-        aliases_in_size.resize(n);
-      }
+      if (aliases_in.size() < n) aliases_in.resize(n);
+      text_part& alias = aliases_in[n - 1];
       if (p.topic.empty()) {
-        if (aliases_in_size[n - 1] == 0) {
+        if (alias.size == 0) {
           return protocol_failure(reason_code::protocol_error,
                                   join_reason({"PUBLISH: Topic Alias ", n,
                                                " with an empty topic, but the alias was never set (section 3.3.2.3.4)"}));
         }
-        p.topic = std::string_view(aliases_in_text).substr(aliases_in_at[n - 1], aliases_in_size[n - 1]);
+        p.topic = std::string_view(aliases_in_text).substr(alias.at, alias.size);
       } else {
         // Within the capacity prepare_aliases_in reserved: views of the text stay valid.
-        aliases_in_dead += aliases_in_size[n - 1];
-        aliases_in_at[n - 1] = static_cast<std::uint32_t>(aliases_in_text.size());
-        aliases_in_size[n - 1] = static_cast<std::uint32_t>(p.topic.size());
+        aliases_in_dead += alias.size;
+        alias = {static_cast<std::uint32_t>(aliases_in_text.size()), static_cast<std::uint32_t>(p.topic.size())};
         aliases_in_text.append(p.topic);
       }
     }
@@ -83,10 +80,10 @@ void client::state::prepare_aliases_in(std::size_t coming) {
   if (aliases_in_dead > 4096 && aliases_in_dead > aliases_in_text.size() / 2) {
     std::string live;
     live.reserve(aliases_in_text.size() - aliases_in_dead + coming);
-    for (std::size_t i = 0; i < aliases_in_at.size(); ++i) {
-      const std::size_t at = live.size();
-      live.append(aliases_in_text, aliases_in_at[i], aliases_in_size[i]);
-      aliases_in_at[i] = static_cast<std::uint32_t>(at);
+    for (text_part& alias : aliases_in) {
+      const auto at = static_cast<std::uint32_t>(live.size());
+      live.append(aliases_in_text, alias.at, alias.size);
+      alias.at = at;
     }
     aliases_in_text.swap(live);
     aliases_in_dead = 0;

@@ -16,10 +16,7 @@ error too_large(packet_type type, std::size_t size, std::uint32_t max) {
 }
 
 // A PUBLISH's own Topic Alias (5.0), or 0.
-std::uint32_t own_alias(const wire::packet_view& p) {
-  property alias;
-  return wire::find_property(p.props, property_id::topic_alias, alias) ? alias.number : 0;
-}
+std::uint32_t own_alias(const wire::packet_view& p) { return wire::property_number(p.props, property_id::topic_alias); }
 
 }  // namespace
 

@@ -154,14 +154,16 @@ struct client::state {
   std::uint16_t window_used = 0;  // QoS 1/2 PUBLISH sent on this connection, unacknowledged
   std::uint32_t in_unacked = 0;   // incoming QoS 1/2 unacknowledged on this connection
   alias_table aliases_out;
-  // Incoming Topic Aliases: alias n stands for aliases_in_text[aliases_in_at[n - 1],
-  // + aliases_in_size[n - 1]) (size 0: not set). A topic set again is appended, so a
+  // Incoming Topic Aliases: alias n stands for the part aliases_in[n - 1] of
+  // aliases_in_text (size 0: not set). A topic set again is appended, so a
   // view handed out in this call stays valid; inbound.cpp's prepare_aliases_in, at the
   // start of each chunk, drops the dead bytes and reserves what the chunk may append.
   // (With a std::string per alias the client module was 0.2 kB larger, gzipped.)
   std::string aliases_in_text;
-  std::vector<std::uint32_t> aliases_in_at;
-  std::vector<std::uint32_t> aliases_in_size;
+  struct text_part {
+    std::uint32_t at = 0, size = 0;
+  };
+  std::vector<text_part> aliases_in;
   std::size_t aliases_in_dead = 0;  // bytes of aliases_in_text no alias stands for
 
   // What we told the server (CONNECT properties).

@@ -161,4 +161,10 @@ bool find_property(bytes_view props, property_id id, property& out) {
   return false;
 }
 
+// Not inlined: LTO copied it into each caller, 0.2 kB (gzipped) of the client module.
+[[gnu::noinline]] std::uint32_t property_number(bytes_view props, property_id id) {
+  property p;
+  return find_property(props, id, p) ? p.number : 0;
+}
+
 }  // namespace mqttw::wire

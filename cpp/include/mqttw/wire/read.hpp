@@ -175,6 +175,8 @@ bool reason_code_defined(packet_type type, reason_code code, protocol_version ve
 
 // The first property with this id in checked properties, into `out`; false if none.
 bool find_property(bytes_view props, property_id id, property& out);
+// The number of the first property with this id (an integer property), 0 if none.
+std::uint32_t property_number(bytes_view props, property_id id);
 
 // Walks a checked packet's `entries`.
 class entry_cursor {
