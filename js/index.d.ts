@@ -723,9 +723,12 @@ export class MqttClient {
   /** With manualAck: sends the PUBACK or PUBREC of a QoS 1/2 message (reasonCode 0, 0x10, or a 5.0 refusal from 0x80). */
   ack(packet: PublishPacket, reasonCode?: number): void;
 
-  /** 5.0 enhanced authentication: override it, and call back with the AUTH to answer. */
+  /** 5.0 enhanced authentication: override it, and call back with the AUTH that answers a server's AUTH 0x18. */
   handleAuth(packet: AuthPacket, callback: (err: Error | null, answer?: AuthOptions) => void): void;
-  /** Sends AUTH: the next step of an exchange, or reasonCode 0x19 to re-authenticate. */
+  /**
+   * Sends AUTH: 0x18 (the default) to answer the server's AUTH 0x18, or 0x19 to
+   * re-authenticate once connected. Throws at once, sending nothing, for what MQTT forbids.
+   */
   auth(packet?: AuthOptions): void;
 }
 

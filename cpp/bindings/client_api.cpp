@@ -59,7 +59,8 @@ struct client_handle {
   std::vector<std::int32_t> packets;
   std::vector<char> texts;
   batch_view view{};
-  std::int32_t answer[3]{};  // of mqttw_client_error and mqttw_client_output
+  std::int32_t answer[3]{};  // of mqttw_client_error, mqttw_client_check and mqttw_client_output
+  error checked;             // mqttw_client_check's, whose reason the answer points into
   client_status status;
   std::int32_t status_words[11]{};
 
@@ -142,13 +143,24 @@ extern "C" EMSCRIPTEN_KEEPALIVE void mqttw_client_free(std::uint32_t h) { delete
 
 // Why the client cannot be used (the init error: read it after mqttw_client_new), as
 // words: reason code (0 for none), then the reason text's address and length.
-extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_error(std::uint32_t h) {
-  auto& c = handle(h);
-  const error& err = c.core->init_error();
+static std::int32_t answer_error(client_handle& c, const error& err) {
   c.answer[0] = static_cast<std::int32_t>(err.code);
   c.answer[1] = address(err.reason.data());
   c.answer[2] = static_cast<std::int32_t>(err.reason.size());
   return address(c.answer);
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_error(std::uint32_t h) {
+  auto& c = handle(h);
+  return answer_error(c, c.core->init_error());
+}
+
+// Why auth() or disconnect() would not send the AUTH or DISCONNECT of `length` bytes
+// at `at` in the request buffer (client::check_control), as mqttw_client_error's words.
+extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_client_check(std::uint32_t h, std::uint32_t at, std::uint32_t length) {
+  auto& c = handle(h);
+  c.checked = c.core->check_control(c.requested(at, length));
+  return answer_error(c, c.checked);
 }
 
 // The input buffer, grown to at least `size` bytes; JS writes a chunk there before

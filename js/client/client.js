@@ -28,6 +28,7 @@ import { PacketTap } from './packet-tap.js';
 import { messagePayload } from './payload.js';
 import { ackCode, authPacket, disconnectPacket, publishPacket, splitArguments, subscribePacket, unsubscribePacket } from './requests.js';
 import { StoreLink } from './store-link.js';
+import { MqttError } from '../errors.js';
 import { closeError, lostBeforeConnackError, publishRefusedError, refusalError, requestError, subscribeRefusedError, timeoutError, transportError } from './failures.js';
 
 // end() waits this long at most for in-flight messages to complete.
@@ -427,8 +428,10 @@ export class MqttClient extends Emitter {
         this.#emit('error', err);
         return;
       }
-      if (!answer) return;
+      // Only a challenge (0x18) is answered [MQTT-4.12.0-3]; 0x00 ends the exchange.
+      if (packet.reasonCode !== 0x18) return;
       try {
+        if (!answer) throw new MqttError(0x82, 'handleAuth gave no AUTH to answer the server\'s AUTH 0x18 (Continue authentication)');
         this.auth(answer);
       } catch (e) {
         this.#emit('error', e);
@@ -450,8 +453,11 @@ export class MqttClient extends Emitter {
    * and nothing is sent.
    */
   auth(opts) {
+    const core = this.#core;
+    if (core === null) throw new Error('auth: this client has ended');
     const packet = authPacket(opts, this.options.protocolVersion, this.options.properties?.authenticationMethod);
-    this.#core?.auth(packet, Date.now());
+    checked(core, 'auth', packet);
+    core.auth(packet, Date.now());
   }
 
   #onCoreClose(code, text) {
@@ -669,7 +675,8 @@ export class MqttClient extends Emitter {
     if (typeof opts === 'function') [opts, callback] = [undefined, opts];
     let packet;
     try {
-      packet = disconnectPacket(opts, this.options.protocolVersion, this.options.properties?.sessionExpiryInterval);
+      packet = disconnectPacket(opts, this.options.protocolVersion);
+      if (this.#core !== null) checked(this.#core, 'end', packet);
     } catch (err) {
       return this.#mistake(err, callback);
     }
@@ -769,6 +776,12 @@ export class MqttClient extends Emitter {
       queueMicrotask(() => { throw err; });
     }
   }
+}
+
+// Throws the core's refusal of an AUTH or DISCONNECT (ClientCore.check), for `what`.
+function checked(core, what, packet) {
+  const refusal = core.check(packet);
+  if (refusal !== null) throw new MqttError(refusal.reasonCode, `${what}: ${refusal.message}`);
 }
 
 function newPromise(entry) {

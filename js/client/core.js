@@ -33,7 +33,7 @@ import { decodePacket } from './wire-read.js';
 // the first ClientCore, from the module attached to the client's host
 // (js/wasm/client-host.js) by then, which may be after this file is evaluated.
 const EXPORTS = [
-  'abandon', 'ack', 'auth', 'clear_output', 'disconnect', 'error',
+  'abandon', 'ack', 'auth', 'check', 'clear_output', 'disconnect', 'error',
   'free', 'input', 'new', 'on_bytes', 'on_closed', 'on_open',
   'output', 'publish', 'report_store_events', 'request', 'restore', 'status',
   'subscribe', 'tick', 'unsubscribe',
@@ -125,7 +125,7 @@ export class ClientCore {
     C ??= clientExports(M);
     const handle = C.new(o, o + 16, connect.length);
     M._free(o);
-    const err = readError(handle);
+    const err = readAnswer(C.error(handle));
     if (err) {
       C.free(handle);
       throw err;
@@ -187,6 +187,16 @@ export class ClientCore {
     const h = this.#live();
     const length = this.#write(packet ?? {}, false, 'disconnect');
     this.#request(C.disconnect(h, this.#requestAt, length, now), length);
+  }
+
+  /**
+   * Why auth() or disconnect() would not send this AUTH or DISCONNECT as it is (MQTT's
+   * rules, and the session's: client::check_control), as an MqttError, or null.
+   */
+  check(packet) {
+    const h = this.#live();
+    const length = this.#write(packet, false, packet?.cmd);
+    return readAnswer(C.check(h, this.#requestAt, length));
   }
 
   // A QoS 1/2 PUBLISH from an application store, with its messageId.
@@ -424,10 +434,10 @@ function event(sink, kind, token, code, packetId, sessionPresent, packet, reason
   }
 }
 
-// The client's init error (a CONNECT the core refuses) as an
-// MqttError, or null.
-function readError(handle) {
-  const at = C.error(handle) >> 2;
+// The core's answer of mqttw_client_error or mqttw_client_check, at `answer` in wasm
+// memory, as an MqttError, or null.
+function readAnswer(answer) {
+  const at = answer >> 2;
   clientHost.refresh();
   const code = clientHost.i32[at];
   if (code === 0) return null;

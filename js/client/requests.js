@@ -4,12 +4,9 @@
 // reason code a server would answer) for a topic or filter the protocol forbids.
 import { MqttError } from '../errors.js';
 import { isWellFormed } from '../well-formed.js';
-import { describeReasonCode } from '../reason-codes.js';
-import { writeInto } from './wire-write.js';
 
 const TOPIC_NAME_INVALID = 0x90;
 const TOPIC_FILTER_INVALID = 0x8f;
-const PROTOCOL_ERROR = 0x82;
 const MAX_STRING_BYTES = 65535;
 const encoder = new TextEncoder();
 
@@ -215,61 +212,24 @@ function checkReasonCode(what, code, version) {
   return code;
 }
 
-// The DISCONNECT reason codes a client may send (section 3.14.2.1).
-const CLIENT_DISCONNECT_CODES = new Set([0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x90, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99]);
-// The properties of DISCONNECT (section 3.14.2.2) and of AUTH (section 3.15.2.2).
-const DISCONNECT_PROPERTIES = new Set(['sessionExpiryInterval', 'reasonString', 'userProperties', 'serverReference']);
-const AUTH_PROPERTIES = new Set(['authenticationMethod', 'authenticationData', 'reasonString', 'userProperties']);
-
-// Properties with only the names `packet` has.
-function checkPropertyNames(what, properties, names, packet) {
-  for (const name in properties) {
-    if (!names.has(name)) throw new TypeError(`${what}: "${name}" is not a property of ${packet} (those are ${[...names].join(', ')})`);
-  }
-}
-
-// end(force, { reasonCode, properties }) -> the DISCONNECT. It goes after the messages
-// in flight, so it is written here once: a mistake throws now, not when it is sent.
-// `connectExpiry`: the Session Expiry Interval of connect()'s properties.
-export function disconnectPacket(opts, version, connectExpiry) {
+// end(force, { reasonCode, properties }) -> the DISCONNECT, its types checked. MQTT's
+// rules for it are the core's (ClientCore.check), asked at once, as it goes after the
+// messages in flight.
+export function disconnectPacket(opts, version) {
   const o = checkOptions('end', opts);
-  const reasonCode = checkReasonCode('end', o.reasonCode, version);
-  if (!CLIENT_DISCONNECT_CODES.has(reasonCode)) {
-    throw new RangeError(`end: ${describeReasonCode(reasonCode, 'reasonCode')} is not one a client sends in DISCONNECT (section 3.14.2.1)`);
-  }
-  const properties = checkProperties('end', o.properties, version);
-  checkPropertyNames('end', properties, DISCONNECT_PROPERTIES, 'DISCONNECT');
-  const packet = { cmd: 'disconnect', reasonCode, properties };
-  writeInto(packet, version);
-  if (properties?.sessionExpiryInterval && !connectExpiry) {
-    throw new MqttError(PROTOCOL_ERROR, 'end: properties.sessionExpiryInterval must be 0, as connect() gave none: ' +
-      'the session ends with the connection [MQTT-3.14.2-2]');
-  }
-  return packet;
+  return { cmd: 'disconnect', reasonCode: checkReasonCode('end', o.reasonCode, version), properties: checkProperties('end', o.properties, version) };
 }
 
-// auth({ reasonCode, properties }) -> the AUTH: 0x18 Continue authentication or 0x19
-// Re-authenticate, with connect()'s Authentication Method [MQTT-4.12.0-5], which is
-// filled in when left out. `connectMethod`: that method, if connect() gave one.
+// client.auth({ reasonCode, properties }) -> the AUTH, its types checked, with
+// connect()'s Authentication Method (`connectMethod`) when it gives none. MQTT's rules
+// for it are the core's (ClientCore.check).
 export function authPacket(opts, version, connectMethod) {
   const o = checkOptions('auth', opts);
   if (version !== 5) throw new TypeError('auth: AUTH needs protocolVersion 5');
-  const reasonCode = checkReasonCode('auth', o.reasonCode ?? 0x18, version);
-  if (reasonCode !== 0x18 && reasonCode !== 0x19) {
-    throw new RangeError(`auth: reasonCode must be 0x18 (Continue authentication) or 0x19 (Re-authenticate), not ${describeReasonCode(reasonCode)} (section 3.15.2.1)`);
-  }
-  const given = checkProperties('auth', o.properties, version) ?? {};
-  checkPropertyNames('auth', given, AUTH_PROPERTIES, 'AUTH');
-  if (connectMethod === undefined) {
-    throw new MqttError(PROTOCOL_ERROR, 'auth: connect() gave no properties.authenticationMethod, so there is no enhanced authentication (section 4.12)');
-  }
-  const method = given.authenticationMethod ?? connectMethod;
-  if (method !== connectMethod) {
-    throw new MqttError(PROTOCOL_ERROR, `auth: the authenticationMethod "${method}" is not connect()'s, "${connectMethod}" [MQTT-4.12.0-5]`);
-  }
-  const packet = { cmd: 'auth', reasonCode, properties: { ...given, authenticationMethod: method } };
-  writeInto(packet, version);  // the properties' types, checked also while no connection is up
-  return packet;
+  const properties = { ...checkProperties('auth', o.properties, version) };
+  properties.authenticationMethod ??= connectMethod;
+  if (properties.authenticationMethod === undefined) delete properties.authenticationMethod;
+  return { cmd: 'auth', reasonCode: checkReasonCode('auth', o.reasonCode ?? 0x18, version), properties };
 }
 
 // ack(packet, reasonCode): 0, 0x10 No matching subscribers, or a 5.0 refusal from 0x80.

@@ -233,6 +233,7 @@ struct client_harness {
   void auth(const auth_packet& p) { take(c->auth(view(request_bytes(p, version)), now)); }
   void disconnect(const disconnect_packet& p = {}) { take(c->disconnect(view(request_bytes(p, version)), now)); }
   void abandon() { take(c->abandon(now)); }
+  error check(const packet& p) const { return c->check_control(view(request_bytes(p, version))); }
   void restore(token tok, const publish_packet& p, bool released) {
     take(c->restore(tok, view(request_bytes(p, version)), released, now));
   }

@@ -352,6 +352,117 @@ TEST_CASE("client: the enhanced AUTH exchange: server AUTH 0x18 -> auth event, a
   }
 }
 
+namespace {
+
+property method(std::string_view name) { return property::string(property_id::authentication_method, name); }
+
+// A refusal whose reason names `rule`.
+void check_refused(const error& err, reason_code code, std::string_view rule) {
+  INFO(err.reason);
+  CHECK(err.code == code);
+  CHECK(err.reason.find(rule) != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("client: check_control() refuses the AUTH auth() would not send, and auth() then writes nothing", "[client]") {
+  SECTION("no Authentication Method in CONNECT: no AUTH at all [MQTT-4.12.0-7]") {
+    client_harness h(connect_v(v5));
+    h.connect_ok();
+    const auth_packet a{reason_code::re_authenticate, {method("SCRAM-SHA-1")}};
+    check_refused(h.check(a), reason_code::protocol_error, "[MQTT-4.12.0-7]");
+    h.auth(a);
+    CHECK(h.nothing_written());
+  }
+  client_harness h(connect_v(v5, "c", true, 0, {method("SCRAM-SHA-1")}));
+  h.open();
+  h.expect<connect_packet>();
+  SECTION("0x18 only answers the server's AUTH 0x18, once [MQTT-4.12.0-3]") {
+    const auth_packet answer{reason_code::continue_authentication, {method("SCRAM-SHA-1")}};
+    check_refused(h.check(answer), reason_code::protocol_error, "[MQTT-4.12.0-3]");
+    h.auth(answer);
+    CHECK(h.nothing_written());
+    h.send(auth_packet{reason_code::continue_authentication, {method("SCRAM-SHA-1")}});
+    h.expect_event(event_kind::auth);
+    CHECK_FALSE(h.check(answer));
+    h.auth(answer);
+    CHECK(h.expect<auth_packet>().code == reason_code::continue_authentication);
+    check_refused(h.check(answer), reason_code::protocol_error, "[MQTT-4.12.0-3]");
+  }
+  SECTION("0x19 only once CONNACK has come [MQTT-4.12.1-1]") {
+    const auth_packet again{reason_code::re_authenticate, {method("SCRAM-SHA-1")}};
+    check_refused(h.check(again), reason_code::protocol_error, "[MQTT-4.12.1-1]");
+    h.auth(again);
+    CHECK(h.nothing_written());
+    h.send(connack_packet{false, reason_code::success, {method("SCRAM-SHA-1")}});
+    h.expect_event(event_kind::connected);
+    CHECK_FALSE(h.check(again));
+  }
+  SECTION("CONNECT's Authentication Method in every AUTH [MQTT-4.12.0-5]") {
+    h.send(connack_packet{false, reason_code::success, {method("SCRAM-SHA-1")}});
+    h.expect_event(event_kind::connected);
+    const auto props = GENERATE(properties{}, properties{method("SCRAM-SHA-256")}, properties{method("")});
+    const auth_packet a{reason_code::re_authenticate, props};
+    check_refused(h.check(a), reason_code::protocol_error, "[MQTT-4.12.0-5]");
+    h.auth(a);
+    CHECK(h.nothing_written());
+  }
+  SECTION("what the wire reader refuses, with its reason") {
+    // 0x00 Success is the server's (section 3.15.2.1).
+    check_refused(h.check(auth_packet{reason_code::success, {method("SCRAM-SHA-1")}}), reason_code::protocol_error,
+                  "section 3.15.2.1");
+  }
+}
+
+TEST_CASE("client: check_control() refuses the DISCONNECT disconnect() would not send as given", "[client]") {
+  client_harness h(connect_v(v5));
+  h.connect_ok();
+  CHECK_FALSE(h.check(disconnect_packet{reason_code::disconnect_with_will_message, {}}));
+  check_refused(h.check(disconnect_packet{reason_code::server_shutting_down, {}}), reason_code::protocol_error,
+                "section 3.14.2.1");
+  check_refused(h.check(disconnect_packet{reason_code::normal_disconnection, {prop(property_id::session_expiry_interval, 30)}}),
+                reason_code::protocol_error, "[MQTT-3.14.2-2]");
+  check_refused(h.check(disconnect_packet{reason_code::normal_disconnection, {prop(property_id::topic_alias, 1)}}),
+                reason_code::malformed_packet, "Topic Alias");
+  check_refused(h.check(pingreq_packet{}), reason_code::malformed_packet, "not a DISCONNECT or AUTH");
+  CHECK(h.nothing_written());
+}
+
+TEST_CASE("client: the server's AUTH and CONNACK carry CONNECT's Authentication Method, or none when it has none "
+          "[MQTT-4.12.0-5] [MQTT-4.12.0-6]",
+          "[client]") {
+  const bool ours = GENERATE(false, true);
+  client_harness h(ours ? connect_v(v5, "c", true, 0, {method("SCRAM-SHA-1")}) : connect_v(v5));
+  h.open();
+  h.expect<connect_packet>();
+  SECTION("AUTH") {
+    const auto props = ours ? GENERATE(properties{}, properties{method("GS2-KRB5")}) : properties{method("SCRAM-SHA-1")};
+    h.send(auth_packet{reason_code::continue_authentication, props});
+    CHECK(h.take_events(event_kind::auth).empty());
+    INFO(h.close_text);
+    CHECK(h.close_text.find(ours ? "[MQTT-4.12.0-5]" : "[MQTT-4.12.0-6]") != std::string::npos);
+  }
+  SECTION("a successful CONNACK") {
+    const auto props = ours ? GENERATE(properties{}, properties{method("GS2-KRB5")}) : properties{method("SCRAM-SHA-1")};
+    h.send(connack_packet{false, reason_code::success, props});
+    CHECK(h.take_events(event_kind::connected).empty());
+    CHECK_FALSE(h.status().connected);
+    INFO(h.close_text);
+    CHECK(h.close_text.find(ours ? "[MQTT-4.12.0-5]" : "[MQTT-4.12.0-6]") != std::string::npos);
+  }
+  CHECK(h.expect<disconnect_packet>().code == reason_code::protocol_error);
+  CHECK(h.closed);
+}
+
+TEST_CASE("client: a refusing CONNACK needs no Authentication Method", "[client]") {
+  client_harness h(connect_v(v5, "c", true, 0, {method("SCRAM-SHA-1")}));
+  h.open();
+  h.expect<connect_packet>();
+  h.send(connack_packet{false, reason_code::bad_authentication_method, {}});
+  CHECK(h.expect_event(event_kind::refused).code == reason_code::bad_authentication_method);
+  CHECK(h.closed);
+}
+
 // ---- a server that breaks the protocol ------------------------------------------------
 
 TEST_CASE("client: malformed input from the server: DISCONNECT 0x81 and close (5.0) [MQTT-3.3.1-4]", "[client]") {

@@ -59,6 +59,9 @@ test('handleAuth answers the challenge before CONNACK; client.auth(0x19) re-auth
   const [success] = await received;
   assert.equal(success.cmd, 'auth');
   assert.equal(success.reasonCode, 0);
+  // handleAuth sees the AUTH 0x00 too; its answer goes nowhere, as 0x00 ends the exchange.
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(challenges.at(-1), [0x00, 'SCRAM-ish', 'welcome']);
   assert.deepEqual(seen, [['SCRAM-ish', 'hello', false], ['SCRAM-ish', 'response', false], ['SCRAM-ish', 'response', true]]);
   const auths = sent.filter((p) => p.cmd === 'auth');
   assert.deepEqual(auths.map((p) => [p.reasonCode, p.properties.authenticationMethod]), [[0x18, 'SCRAM-ish'], [0x19, 'SCRAM-ish']],
@@ -78,11 +81,12 @@ test('client.auth() throws at once for what AUTH cannot carry, and sends nothing
   const sent = [];
   client.on('packetsend', (p) => sent.push(p));
   const bad = [
-    [{ reasonCode: 0x00 }, RangeError, /0x18 \(Continue authentication\) or 0x19 \(Re-authenticate\), not Success \(0x00\)/],
-    [{ reasonCode: 0x05 }, RangeError, /not Unknown reason code \(0x05\)/],
+    [{ reasonCode: 0x00 }, MqttError, /^auth: AUTH: reason code is one only a server sends \(section 3\.15\.2\.1\)/],
+    [{ reasonCode: 0x05 }, MqttError, /^auth: AUTH: reason code is not one defined for this packet/],
     [{ reasonCode: 300 }, RangeError, /reasonCode/],
-    [{ properties: { topicAlias: 1 } }, TypeError, /"topicAlias" is not a property of AUTH/],
-    [{ properties: { authenticationMethod: 'OTHER' } }, MqttError, /"OTHER" is not connect\(\)'s, "SCRAM-ish" \[MQTT-4\.12\.0-5\]/],
+    [{ reasonCode: 0x18 }, MqttError, /0x18 answers the server's AUTH 0x18, and none awaits an answer \[MQTT-4\.12\.0-3\]/],
+    [{ properties: { topicAlias: 1 } }, MqttError, /Topic Alias \(0x23\): is not allowed in this packet/],
+    [{ properties: { authenticationMethod: 'OTHER' } }, MqttError, /Authentication Method \(0x15\): is not CONNECT's \[MQTT-4\.12\.0-5\]/],
     [{ properties: { authenticationData: 42 } }, MqttError, /authenticationData/],
     ['0x19', TypeError, /options must be an object/],
   ];
@@ -96,7 +100,7 @@ test('client.auth() throws at once for what AUTH cannot carry, and sends nothing
   // The broker challenges a re-authentication with 'hello', as it did the CONNECT.
   client.auth({ reasonCode: 0x19, properties: { authenticationData: bytes('hello') } });
   const [err] = await error;
-  assert.ok(err instanceof RangeError && /not Success \(0x00\)/.test(err.message), err.message);
+  assert.ok(err instanceof MqttError && /reason code is one only a server sends/.test(err.message), err.message);
   assert.deepEqual(sent.map((p) => [p.cmd, p.reasonCode]), [['auth', 0x19]], 'only the valid re-authentication went out');
 });
 
@@ -109,9 +113,25 @@ test('client.auth() without an authenticationMethod in connect(), or in 3.1.1, t
   const sent = [];
   for (const c of [v5, v4]) c.on('packetsend', (p) => sent.push(p));
   assert.throws(() => v5.auth({ reasonCode: 0x19 }), (err) => err instanceof MqttError && err.reasonCode === 0x82 &&
-    /no properties\.authenticationMethod/.test(err.message));
+    /CONNECT has no Authentication Method \[MQTT-4\.12\.0-7\]/.test(err.message));
   assert.throws(() => v4.auth(), (err) => err instanceof TypeError && /needs protocolVersion 5/.test(err.message));
   await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(sent, []);
   assert.ok(v5.connected && v4.connected);
+});
+
+test('handleAuth that answers a challenge with nothing is an error event, and nothing is sent', async (t) => {
+  const { broker } = await challengingBroker(t);
+  const client = connect(broker.connectLocal(), {
+    protocolVersion: 5, clientId: 'trent', reconnectPeriod: 0,
+    properties: { authenticationMethod: 'SCRAM-ish', authenticationData: bytes('hello') },
+  });
+  t.after(() => client.end(true));
+  client.handleAuth = (packet, callback) => callback(null);
+  const sent = [];
+  client.on('packetsend', (p) => sent.push(p.cmd));
+  const [err] = await next(client, 'error');
+  client.on('error', () => {});  // the close before CONNACK, when the test ends, is one too
+  assert.ok(err instanceof MqttError && /handleAuth gave no AUTH to answer the server's AUTH 0x18/.test(err.message), err.message);
+  assert.deepEqual(sent, ['connect']);
 });

@@ -138,11 +138,11 @@ const batch& client::auth(bytes_view packet, std::uint64_t now) {
   auto& s = *state_;
   s.begin(now);
   wire::packet_view p;
-  // Also before CONNACK: the exchange happens there. One the rules refuse is not sent.
-  if (s.open && s.v5 && !wire::read_packet(packet, s.version, wire::direction::to_server, p) &&
-      p.type == packet_type::auth) {
+  // Also before CONNACK: the exchange happens there.
+  if (s.open && !s.check_control(packet, p) && p.type == packet_type::auth) {
     s.output.insert(s.output.end(), p.whole.begin(), p.whole.end());
     s.wrote();
+    s.auth_answer_due = false;
   }
   return s.end();
 }
@@ -151,15 +151,9 @@ const batch& client::disconnect(bytes_view packet, std::uint64_t now) {
   auto& s = *state_;
   s.begin(now);
   if (s.open) {
-    // 3.1.1 has no reason code; a 5.0 one the rules refuse goes as a plain DISCONNECT.
-    // Among the rules: a session that CONNECT ended with the connection cannot be kept
-    // now [MQTT-3.14.2-2].
-    constexpr auto expiry = property_id::session_expiry_interval;
+    // 3.1.1 has no reason code.
     wire::packet_view p;
-    const bool as_given = s.v5 && !wire::read_packet(packet, s.version, wire::direction::to_server, p) &&
-                          p.type == packet_type::disconnect &&
-                          (wire::property_number(p.props, expiry) == 0 ||
-                           wire::property_number(s.connect.view.props, expiry) != 0);
+    const bool as_given = s.v5 && !s.check_control(packet, p) && p.type == packet_type::disconnect;
     if (as_given) {
       s.output.insert(s.output.end(), p.whole.begin(), p.whole.end());
     } else {
@@ -169,6 +163,12 @@ const batch& client::disconnect(bytes_view packet, std::uint64_t now) {
     s.close(as_given ? p.code : reason_code::normal_disconnection, "disconnect() was called");
   }
   return s.end();
+}
+
+error client::check_control(bytes_view packet) const {
+  wire::packet_view p;
+  const wire::problem bad = state_->check_control(packet, p);
+  return bad ? make_error(bad.code, problem_text(bad)) : error{};
 }
 
 const batch& client::abandon(std::uint64_t now) {
@@ -255,6 +255,31 @@ bool client::state::read_request(token tok, bytes_view packet, packet_type type,
   return true;
 }
 
+wire::problem client::state::check_control(bytes_view packet, wire::packet_view& p) const {
+  if (wire::problem bad = wire::read_packet(packet, version, wire::direction::to_server, p)) return bad;
+  constexpr auto expiry = property_id::session_expiry_interval;
+  wire::problem bad{reason_code::protocol_error, static_cast<std::uint8_t>(p.type)};
+  if (p.type == packet_type::disconnect) {
+    if (wire::property_number(p.props, expiry) != 0 && wire::property_number(connect.view.props, expiry) == 0) {
+      bad.property = static_cast<std::uint8_t>(expiry);
+      bad.text = "is not 0, but CONNECT's was: the session ends with the connection [MQTT-3.14.2-2]";
+    }
+  } else if (p.type == packet_type::auth) {
+    if (wire::problem method = auth_method_problem(p, false)) return method;
+    bad.field = "reason code";
+    if (p.code != reason_code::re_authenticate) {
+      if (!auth_answer_due) bad.text = "0x18 answers the server's AUTH 0x18, and none awaits an answer [MQTT-4.12.0-3]";
+    } else if (!connected) {
+      bad.text = "0x19 re-authenticates once CONNACK has come [MQTT-4.12.1-1]";
+    }
+  } else {
+    bad.code = reason_code::malformed_packet;
+    bad.text = "is not a DISCONNECT or AUTH";
+  }
+  if (bad.text == nullptr) bad.code = reason_code::success;
+  return bad;
+}
+
 // ---- input -------------------------------------------------------------------------
 
 void client::state::feed(bytes_view bytes) {
@@ -268,7 +293,7 @@ void client::state::feed(bytes_view bytes) {
     if (bad) break;
     dispatch(p);
   }
-  if (bad && open) protocol_failure(bad.code, problem_text(bad));
+  if (bad) protocol_failure(bad);
 }
 
 bool client::state::next_packet(bytes_view bytes, std::size_t& at, bytes_view& whole, wire::problem& bad) {
@@ -341,6 +366,10 @@ bool client::state::wrote() {
   if (!open) return false;
   last_write = now;
   return true;
+}
+
+void client::state::protocol_failure(const wire::problem& bad) {
+  if (open) protocol_failure(bad.code, problem_text(bad));
 }
 
 void client::state::protocol_failure(reason_code code, std::string_view text) {

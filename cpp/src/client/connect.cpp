@@ -27,6 +27,7 @@ void client::state::open_connection() {
   open = true;
   connected = false;
   ping_pending = false;
+  auth_answer_due = false;
   window_used = 0;
   keep_alive = connect.view.keep_alive;
   // Topic Aliases, both ways, live as long as one connection [MQTT-3.3.2-7].
@@ -59,6 +60,7 @@ void client::state::on_connack(const wire::packet_view& p) {
     return protocol_failure(reason_code::protocol_error,
                             "CONNACK says a session is present, but CONNECT asked for a clean start [MQTT-3.2.2-4]");
   }
+  if (wire::problem bad = auth_method_problem(p, true)) return protocol_failure(bad);
   apply_connack(p);
   connected = true;
   emit(event_kind::connected, 0, code, keep_packet(p)).session_present = present;
@@ -114,7 +116,32 @@ void client::state::on_server_disconnect(const wire::packet_view& p) {
 }
 
 void client::state::on_server_auth(const wire::packet_view& p) {
+  if (wire::problem bad = auth_method_problem(p, true)) return protocol_failure(bad);
+  auth_answer_due = p.code == reason_code::continue_authentication;
   emit(event_kind::auth, 0, p.code, keep_packet(p));
+}
+
+wire::problem client::state::auth_method_problem(const wire::packet_view& p, bool from_server) const {
+  constexpr auto id = property_id::authentication_method;
+  property ours, theirs;
+  const bool has_ours = wire::find_property(connect.view.props, id, ours);
+  const bool has_theirs = wire::find_property(p.props, id, theirs);
+  wire::problem bad{reason_code::protocol_error, static_cast<std::uint8_t>(p.type), static_cast<std::uint8_t>(id)};
+  if (!has_ours) {
+    if (p.type == packet_type::auth) {
+      bad.property = 0;
+      bad.text = from_server ? "is not allowed, as CONNECT has no Authentication Method [MQTT-4.12.0-6]"
+                             : "is not allowed, as CONNECT has no Authentication Method [MQTT-4.12.0-7]";
+    } else if (has_theirs) {
+      bad.text = "is not allowed, as CONNECT has none [MQTT-4.12.0-6]";
+    }
+  } else if (!has_theirs) {
+    bad.text = "is missing, but CONNECT has one [MQTT-4.12.0-5]";
+  } else if (theirs.text != ours.text) {
+    bad.text = "is not CONNECT's [MQTT-4.12.0-5]";
+  }
+  if (bad.text == nullptr) bad.code = reason_code::success;
+  return bad;
 }
 
 }  // namespace mqttw::client

@@ -178,6 +178,9 @@ struct client::state {
   bool retain_available = true;
   std::uint16_t keep_alive = 0;  // seconds, in force
 
+  // The server's AUTH 0x18 awaits the client's answer [MQTT-4.12.0-3].
+  bool auth_answer_due = false;
+
   // Keepalive
   std::uint64_t last_write = 0;
   bool ping_pending = false;  // a PINGREQ awaits its PINGRESP
@@ -201,12 +204,15 @@ struct client::state {
   // Reads a request's bytes: a whole packet of `type` that the rules allow the client
   // to send. Otherwise the request `tok` fails, and false.
   bool read_request(token tok, bytes_view packet, packet_type type, wire::packet_view& out);
+  // client::check_control, leaving the packet read in `out`.
+  wire::problem check_control(bytes_view packet, wire::packet_view& out) const;
   // Bytes went to the output (or not, when no connection is open: false).
   bool wrote();
   // PUBACK, PUBREC, PUBREL or PUBCOMP (`type`); one function for the four.
   void write_ack(packet_type type, std::uint16_t id, reason_code code);
   // The peer broke the protocol: DISCONNECT with `code` in 5.0, then close.
   void protocol_failure(reason_code code, std::string_view text);
+  void protocol_failure(const wire::problem& bad);
   // Closes the connection (the host does it once the output is written).
   void close(reason_code code, std::string_view text);
 
@@ -216,6 +222,9 @@ struct client::state {
   void apply_connack(const wire::packet_view& p);
   void on_server_disconnect(const wire::packet_view& p);
   void on_server_auth(const wire::packet_view& p);
+  // What is wrong with the Authentication Method of `p` (an AUTH, or a successful
+  // CONNACK) against CONNECT's, or no problem [MQTT-4.12.0-5..7].
+  wire::problem auth_method_problem(const wire::packet_view& p, bool from_server) const;
 
   // ---- outbound.cpp
   void publish(token tok, const wire::packet_view& p);

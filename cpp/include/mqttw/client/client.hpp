@@ -192,12 +192,20 @@ class client {
   // With manual_ack: acknowledge the message with this packet id (PUBACK or PUBREC
   // with `code`, 0 or a 5.0 refusal >= 0x80). Unknown ids are ignored.
   const batch& ack(std::uint16_t packet_id, reason_code code, std::uint64_t now);
-  // Sends AUTH (continue an exchange, or 0x19 to re-authenticate); one the rules
-  // refuse is not sent.
+  // Sends AUTH (0x18 to answer the server's AUTH 0x18, or 0x19 to re-authenticate);
+  // one check_control() refuses is not sent.
   const batch& auth(bytes_view packet, std::uint64_t now);
-  // Sends DISCONNECT (reason and properties in 5.0; one the rules refuse goes as a
-  // plain DISCONNECT) and closes.
+  // Sends DISCONNECT (reason and properties in 5.0; one check_control() refuses goes
+  // as a plain DISCONNECT) and closes.
   const batch& disconnect(bytes_view packet, std::uint64_t now);
+  // Why auth() or disconnect() would not send this AUTH or DISCONNECT as it is, or no
+  // error; a host calls it to refuse the request at once. The rules: those of
+  // wire::read_packet for a packet sent to a server, and the session's:
+  //   - DISCONNECT: no Session Expiry Interval when CONNECT's was 0 [MQTT-3.14.2-2];
+  //   - AUTH: only when CONNECT has an Authentication Method [MQTT-4.12.0-7], and with
+  //     the same one [MQTT-4.12.0-5]; 0x18 only to answer the server's AUTH 0x18
+  //     [MQTT-4.12.0-3], 0x19 only once CONNACK has come [MQTT-4.12.1-1].
+  error check_control(bytes_view packet) const;
   // The application ends the session: every queued and in-flight request fails with
   // 0x8B (nothing is sent).
   const batch& abandon(std::uint64_t now);

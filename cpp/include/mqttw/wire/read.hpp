@@ -174,7 +174,8 @@ class property_cursor {
 bool reason_code_defined(packet_type type, reason_code code, protocol_version version);
 
 // The first property with this id in checked properties, into `out`; false if none.
-bool find_property(bytes_view props, property_id id, property& out);
+// Not inlined: LTO copied its walk into each caller.
+[[gnu::noinline]] bool find_property(bytes_view props, property_id id, property& out);
 // The number of the first property with this id (an integer property), 0 if none.
 std::uint32_t property_number(bytes_view props, property_id id);
 
