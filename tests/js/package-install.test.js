@@ -147,6 +147,8 @@ const { createBroker, connectAsync, load } = require('mqtt-wasm');
 const codec = require('mqtt-wasm/codec');
 const client = require('mqtt-wasm/client');
 const brokerOnly = require('mqtt-wasm/broker');
+const passwordFile = require('mqtt-wasm/node/password-file');
+const aclFile = require('mqtt-wasm/node/acl-file');
 (async () => {
 ${ROUND_TRIP}
   const mqtt = await load();
@@ -157,7 +159,8 @@ ${ROUND_TRIP}
     sameModule: mqtt === await import('mqtt-wasm') && mqtt === await load(),
     ack: ack.cmd, message, decoded: decoded.cmd,
     codec: Array.from(encode({ cmd: 'pingresp' })),
-    subpaths: [typeof client.connectAsync, typeof brokerOnly.createBroker, typeof (await brokerOnly.load()).createBroker],
+    subpaths: [typeof client.connectAsync, typeof brokerOnly.createBroker, typeof (await brokerOnly.load()).createBroker,
+      (await passwordFile.parsePasswordFile('')).users, (await aclFile.parseAclFile('')).canRead({}, 'a')],
   }));
 })().catch((err) => { console.error(err); process.exitCode = 1; });
 `);
@@ -167,7 +170,7 @@ ${ROUND_TRIP}
   assert.deepEqual(out.message, expectedMessage);
   assert.equal(out.decoded, 'pingreq');
   assert.deepEqual(out.codec, [0xd0, 0x00]);
-  assert.deepEqual(out.subpaths, ['function', 'function', 'function']);
+  assert.deepEqual(out.subpaths, ['function', 'function', 'function', 0, false]);
 });
 
 test('npx mqtt-wasm --help prints the usage', async () => {

@@ -43,7 +43,7 @@ async function runtimeNames() {
   const esm = {};
   for (const entry of entries) esm[entry] = Object.keys(await import(entry));
   const cjs = {};
-  for (const entry of entries.slice(0, 4)) cjs[entry] = Object.keys(require(entry));
+  for (const entry of entries) cjs[entry] = Object.keys(require(entry));
 
   const mqtt = await import('mqtt-wasm');
   const broker = await mqtt.createBroker();

@@ -6,6 +6,8 @@ import { connectAsync, createBroker, load, type Broker, type MqttClient, type Pa
 import clientEntry = require('mqtt-wasm/client');
 import brokerEntry = require('mqtt-wasm/broker');
 import codecEntry = require('mqtt-wasm/codec');
+import passwordEntry = require('mqtt-wasm/node/password-file');
+import aclEntry = require('mqtt-wasm/node/acl-file');
 
 async function main(): Promise<void> {
   const broker: Broker = await createBroker({ maxConnections: 10 });
@@ -29,6 +31,16 @@ async function main(): Promise<void> {
   codec.createDecoder().push(codec.encode({ cmd: 'pingresp' }));
   await broker.close();
 
+  // Mosquitto's files: Promises here, the ES module's own functions after load().
+  const users: number = (await passwordEntry.parsePasswordFile('')).users;
+  const authenticate = await passwordEntry.passwordFileAuthenticator('passwd', { allowAnonymous: true });
+  const readable: boolean = (await aclEntry.parseAclFile('topic read a/#')).canRead({ username: 'u', id: 'c' }, 'a/b');
+  const hooks = await aclEntry.aclAuthorizer('acl');
+  const acl = (await aclEntry.load()).parseAclFile('');
+  void [users, authenticate, readable, hooks.authorizePublish, acl, (await passwordEntry.load()).parsePasswordFile('').users];
+
+  // @ts-expect-error parsePasswordFile returns a Promise through the CommonJS entry
+  passwordEntry.parsePasswordFile('').users;
   // @ts-expect-error the CommonJS entry has no synchronous encode: call load() first
   mqtt.encode({ cmd: 'pingreq' });
   // @ts-expect-error createBroker returns a Promise
