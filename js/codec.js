@@ -8,7 +8,7 @@ import { connectVersion } from './connect-version.js';
 import { asBytes } from './as-bytes.js';
 import { copyOut } from './wasm/copy-out.js';
 import { newBytes } from './new-bytes.js';
-import { MqttError } from './errors.js';
+import { MqttError, shown } from './errors.js';
 
 import { MAX_PACKET_SIZE } from './max-packet-size.js';
 
@@ -40,7 +40,7 @@ const handles = new FinalizationRegistry((handle) => boundary.module._mqttw_deco
 function checkVersion(version, allowAuto) {
   if (version === undefined && allowAuto) return 0;
   if (version !== 3 && version !== 4 && version !== 5) {
-    throw new TypeError(`protocolVersion must be 3, 4 or 5, not ${String(version)}`);
+    throw new TypeError(`protocolVersion must be 3, 4 or 5, not ${shown(version)}`);
   }
   return version;
 }

@@ -15,3 +15,6 @@ export class MqttError extends Error {
     if (extra) Object.assign(this, extra);
   }
 }
+
+// A value as an error message shows it: a string in quotes, so that '1' is not read as 1.
+export const shown = (value) => (typeof value === 'string' ? JSON.stringify(value) : String(value));

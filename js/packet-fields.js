@@ -2,7 +2,7 @@
 // (js/wasm/tape-read.js, js/client/wire-read.js) share about packet objects' fields:
 // the type checks of a field given, with messages that name it, and how a repeated
 // property is kept.
-import { MqttError } from './errors.js';
+import { MqttError, shown } from './errors.js';
 
 export function invalid(message) {
   return new MqttError(0x81, message);
@@ -12,7 +12,7 @@ export function invalid(message) {
 // valid field would cost a string per field.
 export function integer(value, name, min, max, owner) {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw invalid(`${owner ? `${owner} ` : ''}${name} must be an integer from ${min} to ${max}, not ${String(value)}`);
+    throw invalid(`${owner ? `${owner} ` : ''}${name} must be an integer from ${min} to ${max}, not ${shown(value)}`);
   }
   return value;
 }

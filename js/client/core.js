@@ -22,7 +22,7 @@ import { clientHost } from '../wasm/client-host.js';
 import { utf8 } from '../wasm/utf8.js';
 import { connectVersion } from '../connect-version.js';
 import { copyOut } from '../wasm/copy-out.js';
-import { MqttError } from '../errors.js';
+import { MqttError, shown } from '../errors.js';
 import { asBytes } from '../as-bytes.js';
 import { invalid } from '../packet-fields.js';
 import { writeInto, writeQuickPublish, written, writtenStart, writtenEnd } from './wire-write.js';
@@ -204,7 +204,7 @@ export class ClientCore {
     const h = this.#live();
     const id = packet?.messageId;
     if (!Number.isInteger(id) || id < 1 || id > 0xffff) {
-      throw invalid(`a restored publish needs a messageId from 1 to 65535, not ${String(id)}`);
+      throw invalid(`a restored publish needs a messageId from 1 to 65535, not ${shown(id)}`);
     }
     const length = this.#write(packet, false, 'publish');
     this.#request(C.restore(h, token, this.#requestAt, length, released ? 1 : 0, now), length);

@@ -1,6 +1,7 @@
 // connect()'s options: MQTT.js's names and defaults, checked at once with a clear
 // error, and what is made of them: the CONNECT the core sends on every connection, the
 // core's own options, and the options handed to the transport.
+import { shown } from '../errors.js';
 import { MAX_PACKET_SIZE } from '../max-packet-size.js';
 import { checkBoolean, checkInteger, checkObject, checkPayload, checkQos, checkTopicName, kind } from './requests.js';
 import { checkStore } from './store.js';
@@ -90,7 +91,7 @@ export function clientOptions(given = {}) {
   const o = { ...given };
   const version = given.protocolVersion ?? 4;
   if (version !== 4 && version !== 5) {
-    throw new RangeError(`connect: protocolVersion must be 4 (MQTT 3.1.1) or 5 (MQTT 5.0), not ${String(version)}`);
+    throw new RangeError(`connect: protocolVersion must be 4 (MQTT 3.1.1) or 5 (MQTT 5.0), not ${shown(version)}`);
   }
   o.protocolVersion = version;
   for (const [name, [fallback, min, max]] of Object.entries(NUMBERS)) {
@@ -123,7 +124,7 @@ export function clientOptions(given = {}) {
   if (given.store !== undefined) checkStore(given.store);
   o.timerVariant = given.timerVariant ?? 'auto';
   if (!['auto', 'worker', 'native'].includes(o.timerVariant)) {
-    throw new TypeError(`connect: timerVariant must be 'auto', 'worker' or 'native', not ${String(o.timerVariant)}`);
+    throw new TypeError(`connect: timerVariant must be 'auto', 'worker' or 'native', not ${shown(o.timerVariant)}`);
   }
   checkObject('connect', 'wsOptions', given.wsOptions);
   return o;

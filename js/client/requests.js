@@ -2,7 +2,7 @@
 // into the packets the core takes. A mistake throws here, before anything is sent:
 // TypeError for a wrong type, RangeError for a number out of range, MqttError (with the
 // reason code a server would answer) for a topic or filter the protocol forbids.
-import { MqttError } from '../errors.js';
+import { MqttError, shown } from '../errors.js';
 import { isWellFormed } from '../well-formed.js';
 
 const TOPIC_NAME_INVALID = 0x90;
@@ -40,7 +40,7 @@ export function checkObject(what, name, value) {
 
 export function checkInteger(what, name, value, min, max) {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${what}: ${name} must be an integer from ${min} to ${max}, not ${String(value)}`);
+    throw new RangeError(`${what}: ${name} must be an integer from ${min} to ${max}, not ${shown(value)}`);
   }
   return value;
 }
@@ -48,7 +48,7 @@ export function checkInteger(what, name, value, min, max) {
 // 0, 1 or 2 (undefined: 0).
 export function checkQos(what, qos, name = 'qos') {
   if (qos === undefined) return 0;
-  if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`${what}: ${name} must be 0, 1 or 2, not ${String(qos)}`);
+  if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`${what}: ${name} must be 0, 1 or 2, not ${shown(qos)}`);
   return qos;
 }
 

@@ -23,7 +23,7 @@
 // packet is written, so a type error anywhere in the packet comes first, as in encode().
 // Every other rule of MQTT (wildcards, UTF-8 validity, which property goes where, ...)
 // is the wasm's to check on these bytes.
-import { MqttError } from '../errors.js';
+import { MqttError, shown } from '../errors.js';
 import { isWellFormed } from '../well-formed.js';
 import { invalid, integer, bytesOf } from '../packet-fields.js';
 import { connectVersion } from '../connect-version.js';
@@ -295,7 +295,7 @@ function connect(packet) {
 
 function publish(packet, v5) {
   const qos = packet.qos ?? 0;
-  if (!Number.isInteger(qos) || qos < 0 || qos > 3) throw invalid(`publish qos must be 0, 1 or 2, not ${String(qos)}`);
+  if (!Number.isInteger(qos) || qos < 0 || qos > 3) throw invalid(`publish qos must be 0, 1 or 2, not ${shown(qos)}`);
   const id = qos > 0 ? messageId(packet) : 0;
   tooLong(string(packet.topic, 'topic'), 'topic name');
   if (qos > 0) u16(id);

@@ -3,6 +3,7 @@
 // into the scratch area of wasm memory. Types are checked here, with messages that
 // name the field; the rules of MQTT are checked once, in C++.
 import { invalid, integer, bytesOf } from '../packet-fields.js';
+import { shown } from '../errors.js';
 import { connectVersion } from '../connect-version.js';
 import { isWellFormed } from '../well-formed.js';
 import { TYPE, CONNECT_CLEAN, CONNECT_WILL, CONNECT_WILL_RETAIN, CONNECT_USERNAME, CONNECT_PASSWORD } from './tape-layout.js';
@@ -278,7 +279,7 @@ export class TapeWriter {
 
   publish(packet, version) {
     const qos = packet.qos ?? 0;
-    if (!Number.isInteger(qos) || qos < 0 || qos > 3) throw invalid(`publish qos must be 0, 1 or 2, not ${String(qos)}`);
+    if (!Number.isInteger(qos) || qos < 0 || qos > 3) throw invalid(`publish qos must be 0, 1 or 2, not ${shown(qos)}`);
     this.word(3 | (version << 8));
     this.word((packet.dup ? 8 : 0) | (qos << 1) | (packet.retain ? 1 : 0));
     if (qos > 0) this.messageId(packet);

@@ -159,6 +159,7 @@ test('bad arguments reject at once, with clear errors, and send nothing', async 
     [() => client.publish('a\u0000b', 'x'), MqttError, /U\+0000/],
     [() => client.publish(42, 'x'), TypeError, /topic must be a string/],
     [() => client.publish('a', 'x', { qos: 3 }), RangeError, /qos must be 0, 1 or 2/],
+    [() => client.publish('a', 'x', { qos: '1' }), RangeError, /qos must be 0, 1 or 2, not "1"$/],
     [() => client.publish('a', 42), TypeError, /payload must be a string or a Uint8Array/],
     [() => client.publish('a', { text: 'x' }), TypeError, /payload/],
     [() => client.publish('a', 'x', { retain: 'yes' }), TypeError, /retain/],
