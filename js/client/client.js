@@ -441,16 +441,17 @@ export class MqttClient extends Emitter {
 
   /**
    * The server sent AUTH (5.0 enhanced authentication): override this, as in MQTT.js,
-   * and call back with the AUTH to answer ({ reasonCode: 0x18, properties }).
+   * and call back with the AUTH to answer ({ reasonCode: 0x18, properties }). Only an
+   * AUTH 0x18 is answered; an AUTH 0x00 (a re-authentication done) is shown here too.
    */
   handleAuth(packet, callback) {
     callback(new Error(`the server sent AUTH (reason code 0x${packet.reasonCode.toString(16)}) and client.handleAuth answers nothing`));
   }
 
   /**
-   * Sends AUTH: the next step of an enhanced authentication (0x18, the default), or
-   * 0x19 to re-authenticate, with connect()'s authenticationMethod. A mistake throws,
-   * and nothing is sent.
+   * Sends AUTH with connect()'s authenticationMethod: 0x18 (the default) to answer the
+   * server's AUTH 0x18, or 0x19 to re-authenticate once connected. A mistake (the core's
+   * rules: ClientCore.check) throws, and nothing is sent.
    */
   auth(opts) {
     const core = this.#core;
