@@ -40,7 +40,7 @@ const handles = new FinalizationRegistry((handle) => boundary.module._mqttw_deco
 function checkVersion(version, allowAuto) {
   if (version === undefined && allowAuto) return 0;
   if (version !== 3 && version !== 4 && version !== 5) {
-    throw new TypeError(`protocolVersion must be 3, 4 or 5, not ${shown(version)}`);
+    throw new RangeError(`protocolVersion must be 3, 4 or 5, not ${shown(version)}`);
   }
   return version;
 }
@@ -77,7 +77,9 @@ class Decoder {
     if (!Number.isInteger(maxPacketSize) || maxPacketSize < 2 || maxPacketSize > MAX_PACKET_SIZE) {
       throw new RangeError(`maxPacketSize must be an integer from 2 to ${MAX_PACKET_SIZE}`);
     }
-    this.#reader.zeroCopy = options.zeroCopy ?? true;
+    const zeroCopy = options.zeroCopy ?? true;
+    if (typeof zeroCopy !== 'boolean') throw new TypeError(`zeroCopy must be true or false, not ${shown(zeroCopy)}`);
+    this.#reader.zeroCopy = zeroCopy;
     this.#handle = boundary.module._mqttw_decoder_new(version, maxPacketSize, EXTERNAL_PAYLOAD_MIN);
     handles.register(this, this.#handle, this.#token);
   }

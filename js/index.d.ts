@@ -531,7 +531,7 @@ export interface ClientOptions {
   rejectUnauthorized?: boolean;
   servername?: string;
   ALPNProtocols?: string[] | Uint8Array;
-  /** Options for `ws` in Node (headers, ...). */
+  /** Options for the `ws` package's WebSocket in Node (headers, origin, handshakeTimeout, agent ...), passed as they are. */
   wsOptions?: { headers?: Record<string, string>; [option: string]: unknown };
   /** Where to connect when connect() is given options only. */
   protocol?: 'mqtt' | 'tcp' | 'mqtts' | 'tls' | 'ws' | 'wss';
@@ -543,6 +543,11 @@ export interface ClientOptions {
   protocolId?: 'MQTT' | 'MQIsdp';
   reschedulePings?: boolean;
   log?: (...args: unknown[]) => void;
+  forceNativeWebSocket?: boolean;
+  writeCache?: boolean;
+  objectMode?: boolean;
+  browserBufferSize?: number;
+  browserBufferTimeout?: number;
 }
 
 /** client.options: every default filled in. */
@@ -619,8 +624,8 @@ export interface ClientError extends MqttError {
   code: number | string;
   /** 3.1.1: the CONNACK return code of a refusal. */
   returnCode?: number;
-  /** The CONNACK of a refusal. */
-  packet?: ConnackPacket;
+  /** The CONNACK of a refusal, or the 5.0 PUBACK or PUBREC that refused a publish. */
+  packet?: ConnackPacket | AckPacket;
 }
 
 /**
@@ -718,6 +723,7 @@ export class MqttClient {
   end(callback: Callback<void>): this;
   end(force: boolean, callback: Callback<void>): this;
   end(force: boolean, options: EndOptions | undefined, callback: Callback<void>): this;
+  end(options: EndOptions, callback: Callback<void>): this;
   endAsync(force?: boolean, options?: EndOptions): Promise<void>;
 
   /** With manualAck: sends the PUBACK or PUBREC of a QoS 1/2 message (reasonCode 0, 0x10, or a 5.0 refusal from 0x80). */
@@ -733,10 +739,10 @@ export class MqttClient {
 }
 
 /** Returns at once; connects unless manualConnect. Throws at once for a bad option. */
-export function connect(target: ConnectTarget, options?: ClientOptions): MqttClient;
+export function connect(target: ConnectTarget | undefined, options?: ClientOptions): MqttClient;
 /** connect(options) with protocol, host and port (or none: mqtt://localhost). */
 export function connect(options?: ClientOptions): MqttClient;
 
 /** Resolves once CONNACK accepted the connection; rejects with the first failure's error (ClientError), after ending the client. */
-export function connectAsync(target: ConnectTarget, options?: ClientOptions): Promise<MqttClient>;
+export function connectAsync(target: ConnectTarget | undefined, options?: ClientOptions): Promise<MqttClient>;
 export function connectAsync(options?: ClientOptions): Promise<MqttClient>;

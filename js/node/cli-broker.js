@@ -40,7 +40,7 @@ export const BROKER_FLAGS = [
   ['max-topic-levels', 'options', 'maxTopicLevels', ranged('maxTopicLevels'), 'levels in a topic name or filter'],
   ['sys-interval', 'options', 'sysInterval', ranged('sysInterval', 'S'), 'seconds between $SYS updates (0: none)'],
   ['max-buffered-bytes', 'options', 'maxBufferedBytes', withHint(integer(1, Number.MAX_SAFE_INTEGER), 'BYTES'),
-    'bytes waiting to be written to one client before it is disconnected as too slow (default 64 MiB, at least --max-packet-size)'],
+    'bytes waiting to be written to one client before it is disconnected as too slow (at least --max-packet-size; default 64 MiB, or twice --max-packet-size when that is more)'],
   ['password-file', 'files', 'passwordFile', nonEmpty('FILE'), 'a mosquitto_passwd file; clients must log in with a user in it'],
   ['acl-file', 'files', 'aclFile', nonEmpty('FILE'), 'a Mosquitto ACL file; what it does not grant is refused'],
 ];

@@ -25,6 +25,7 @@ const DEFAULT_HOST = '127.0.0.1';
 // After transport.close(), a peer that never closes its side (or never reads what we
 // flush) is cut off after this long.
 const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
+const MAX_TIMER_MS = 2147483647;  // setTimeout's largest delay
 
 /**
  * Opens the listeners asked for and attaches every accepted connection.
@@ -49,11 +50,15 @@ export async function listen(options, attach) {
     throw new Error(`listen: ${which} options.key and options.cert (PEM strings or Buffers)`);
   }
   const tlsOptions = secure.length > 0 ? secureContextOptions(options) : undefined;
+  const closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS;
+  if (!Number.isInteger(closeTimeout) || closeTimeout < 0 || closeTimeout > MAX_TIMER_MS) {
+    throw new RangeError(`listen: options.closeTimeout must be an integer from 0 to ${MAX_TIMER_MS} (ms), not ${String(closeTimeout)}`);
+  }
 
   const state = {
     attach,
     closing: false,
-    closeTimeout: options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS,
+    closeTimeout,
     onError: typeof options.onError === 'function' ? options.onError : () => {},
     sockets: new Set(),      // every raw socket, including HTTP requests and TLS handshakes
     connections: new Set(),  // attached connections: { destroy(), done: Promise }

@@ -1,15 +1,12 @@
 // MQTT over WebSocket (ws://, wss://) in Node, with the `ws` package. The subprotocol is
-// "mqtt" [MQTT-6.0.0-3]; every message is binary.
+// "mqtt" [MQTT-6.0.0-3]; every message is binary. `options` (connect()'s wsOptions and
+// TLS options) go to ws's WebSocket as they are; compression is off unless asked for.
 import WebSocket from 'ws';
 import { byteTransport } from './byte-transport.js';
 
-const WS_OPTIONS = ['ca', 'cert', 'key', 'passphrase', 'rejectUnauthorized', 'servername', 'headers'];
-
 export function openWebSocket(url, options) {
   return new Promise((resolve, reject) => {
-    const settings = { perMessageDeflate: false };
-    for (const name of WS_OPTIONS) if (options[name] !== undefined) settings[name] = options[name];
-    const ws = new WebSocket(url.href, 'mqtt', settings);
+    const ws = new WebSocket(url.href, 'mqtt', { perMessageDeflate: false, ...options });
     let failure;
     const t = byteTransport(url.href, {
       write: (bytes) => ws.send(bytes, { binary: true }),

@@ -6,6 +6,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { createBroker, connect, connectAsync, MemoryStore, MqttError, encode, createDecoder } from '../../js/index.js';
 import { backoffDelay, backoffCap } from '../../js/client/reconnect.js';
 import { WorkerTimers, clientTimers } from '../../js/client/keepalive-timer.js';
@@ -232,6 +233,30 @@ test('bad arguments reject at once, with clear errors, and send nothing', async 
   assert.throws(() => connect('http://example.com'), /unsupported protocol/);
   assert.throws(() => connect('not a url'), /not a broker URL/);
   assert.equal(h.broker.stats().clientsConnected, 0, 'no client connected for any of them');
+});
+
+// Every option MQTT.js 5 declares (IClientOptions and ISecureClientOptions in its
+// build/lib/client.d.ts) is taken or refused with what to use instead: none of them is
+// an "unknown option" to a user switching over.
+test('every MQTT.js client option is known: accepted, or refused with a hint', async () => {
+  const declared = readFileSync(new URL('../../node_modules/mqtt/build/lib/client.d.ts', import.meta.url), 'utf8');
+  const names = [];
+  for (const iface of ['ISecureClientOptions', 'IClientOptions']) {
+    const body = declared.match(new RegExp(`export interface ${iface}\\b[^{]*\\{\\n([\\s\\S]*?)\\n\\}`))?.[1];
+    assert.ok(body, `${iface} is in MQTT.js's declarations`);
+    for (const m of body.matchAll(/^ {4}(\w+)\??:/gm)) names.push(m[1]);
+  }
+  assert.ok(names.length > 40, `MQTT.js declares ${names.length} options`);
+  for (const name of names) {
+    try {
+      // A Symbol is no option's value: it may be refused for its value, never for its name.
+      const client = connect({ manualConnect: true, [name]: Symbol(name), ...(name === 'manualConnect' ? {} : { manualConnect: true }) });
+      await client.end(true);
+    } catch (err) {
+      assert.doesNotMatch(err.message, /unknown option/, name);
+      if (/MQTT\.js's, not mqtt-wasm's/.test(err.message)) assert.match(err.message, /: \S/, `${name}: the hint says what to use`);
+    }
+  }
 });
 
 test('subscribe resolves with the granted QoS per filter; a refused filter rejects, as in MQTT.js, with its reason code (128 in 3.1.1) and every grant', async (t) => {

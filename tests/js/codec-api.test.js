@@ -398,9 +398,12 @@ test('dispose(): frees the decoder; using it afterwards throws, disposing again 
   assert.equal(createDecoder(v5).push(encode({ cmd: 'pingresp' }, v5))[0].cmd, 'pingresp');
 });
 
-test('bad arguments are TypeErrors (RangeErrors for sizes) with readable messages', () => {
-  assert.throws(() => createDecoder({ protocolVersion: 6 }), { name: 'TypeError', message: /protocolVersion must be 3, 4 or 5, not 6/ });
-  assert.throws(() => createDecoder({ protocolVersion: '5' }), TypeError);
+test('bad arguments are TypeErrors (RangeErrors for sizes and versions) with readable messages', () => {
+  assert.throws(() => createDecoder({ protocolVersion: 6 }), { name: 'RangeError', message: /protocolVersion must be 3, 4 or 5, not 6/ });
+  assert.throws(() => createDecoder({ protocolVersion: '5' }), { name: 'RangeError', message: /not "5"/ });
+  for (const zeroCopy of ['yes', 1]) {
+    assert.throws(() => createDecoder({ zeroCopy }), { name: 'TypeError', message: /zeroCopy must be true or false/ }, String(zeroCopy));
+  }
   for (const options of [5, 'v5', null, true]) {
     assert.throws(() => createDecoder(options), { name: 'TypeError', message: /options must be an object/ }, String(options));
   }

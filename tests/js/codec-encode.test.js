@@ -160,13 +160,13 @@ test('a refusal after the encoder grew for a big payload gives the memory back',
   assert.equal(decodeOne(encode({ cmd: 'publish', topic: 't', payload: 'x' })).topic, 't');
 });
 
-test('encode: bad options are TypeErrors', () => {
+test('encode: bad options are TypeErrors, a bad protocolVersion a RangeError', () => {
   const ping = { cmd: 'pingreq' };
   for (const options of [5, '5', null, true]) {
     assert.throws(() => encode(ping, options), { name: 'TypeError', message: /options must be an object/ }, String(options));
   }
   for (const protocolVersion of [2, 6, '4', 4.5, 0]) {
-    assert.throws(() => encode(ping, { protocolVersion }), { name: 'TypeError', message: /protocolVersion must be 3, 4 or 5/ });
+    assert.throws(() => encode(ping, { protocolVersion }), { name: 'RangeError', message: /protocolVersion must be 3, 4 or 5/ });
   }
 });
 

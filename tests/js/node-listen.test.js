@@ -339,6 +339,7 @@ test('tls and wss need key and cert; a bad PEM is refused clearly; bad ports too
   await assert.rejects(listen({ ws: '8080' }, attach), /options\.ws must be a port number/);
   await assert.rejects(listen({}, attach), /at least one of/);
   await assert.rejects(listen({ tcp: 0 }), /attach must be a function/);
+  await assert.rejects(listen({ tcp: 0, closeTimeout: '5s' }, attach), { name: 'RangeError', message: /options\.closeTimeout must be an integer from 0 to 2147483647 \(ms\), not 5s/ });
 });
 
 test('a port in use is refused with a message naming the port, and nothing is left open', async () => {

@@ -2,7 +2,9 @@
 // against our broker really listening: tcp, tls, ws, wss and the in-process transport.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBroker, encode, createDecoder } from '../../js/index.js';
+import { once } from 'node:events';
+import { WebSocketServer } from 'ws';
+import { createBroker, encode, createDecoder, connect } from '../../js/index.js';
 import { openTransport } from '../../js/transports/open-transport.js';
 import { certificate } from './test-certificate.js';
 import { freePorts } from './client-peers.js';
@@ -102,4 +104,28 @@ test('openTransport: refused connections and bad URLs are clear errors', async (
   const local = broker.connectLocal();
   local.close();
   await assert.rejects(openTransport(local), /already closed/);
+});
+
+test('ws in Node: connect()\'s wsOptions reach the ws package as they are', async () => {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await once(server, 'listening');
+  const seen = new Promise((resolve) => server.on('connection', (socket, request) => {
+    resolve({ headers: request.headers, protocol: socket.protocol, extensions: socket.extensions });
+    socket.close();
+  }));
+  const client = connect(`ws://127.0.0.1:${server.address().port}`, {
+    reconnectPeriod: 0,
+    wsOptions: { headers: { 'x-dashboard': 'kitchen' }, origin: 'http://dashboard.test' },
+  });
+  client.on('error', () => {});
+  try {
+    const { headers, protocol, extensions } = await seen;
+    assert.equal(headers['x-dashboard'], 'kitchen');
+    assert.equal(headers.origin, 'http://dashboard.test');
+    assert.equal(protocol, 'mqtt');
+    assert.equal(extensions, '', 'no permessage-deflate unless asked for');
+  } finally {
+    await client.endAsync(true);
+    server.close();
+  }
 });

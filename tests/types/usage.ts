@@ -169,6 +169,7 @@ async function clientUse(broker: Broker): Promise<void> {
   client.once('reconnect', () => {}).on('offline', () => {}).on('close', () => {}).on('end', () => {});
   client.on('disconnect', (packet: DisconnectPacket) => void packet.reasonCode);
   client.on('error', (err) => void ('code' in err ? (err as ClientError).code : err.message));
+  client.publish('t', 'x', { qos: 1 }).catch((err: ClientError) => void (err.packet?.cmd === 'puback' || err.packet?.cmd === 'pubrec'));
   client.on('packetsend', (packet: Packet) => void packet.cmd);
   client.prependListener('packetreceive', (packet) => void packet.cmd);
   const onEnd = () => {};
@@ -225,7 +226,7 @@ async function clientUse(broker: Broker): Promise<void> {
   await client.end(false, { reasonCode: 0, properties: { sessionExpiryInterval: 0 } });
   await client.end({ reasonCode: 0x04 });
   await client.end();
-  client.end((err) => void err).end(true, (err) => void err).end(true, {}, () => {});
+  client.end((err) => void err).end(true, (err) => void err).end(true, {}, () => {}).end({ reasonCode: 0 }, () => {});
   await client.endAsync(true);
 
   const other: MqttClient = connect('ws://127.0.0.1:8080/mqtt', { manualConnect: true, wsOptions: { headers: { 'x-a': 'b' } } });
@@ -233,6 +234,7 @@ async function clientUse(broker: Broker): Promise<void> {
   await other.endAsync(true);
   connect(new URL('mqtts://127.0.0.1:8883'), { ca: ['pem'], rejectUnauthorized: false, servername: 'broker', ALPNProtocols: ['mqtt'] }).end(true);
   connect({ protocol: 'mqtt', host: '127.0.0.1', port: 1883, manualConnect: true });
+  connect(undefined, { manualConnect: true, forceNativeWebSocket: true, writeCache: false, browserBufferSize: 512 });
   connect(() => broker.connectLocal(), { reconnectPeriod: 0, store: new FileLikeStore() }).end(true);
   connect(async () => 'ws://127.0.0.1:8080', { manualConnect: true });
   const ownTransport: ClientTransport = { onbytes: null, onclose: null, send: (bytes) => void bytes, close: () => {} };
