@@ -29,6 +29,8 @@ export class Broker {
   #timer = null;
   #listeners = [];
   #closed = false;
+  #failure = null;  // the error that stopped the core, if one did
+  #stopped = null;  // then: the listeners closing
 
   constructor(options) {
     this.#options = options;
@@ -50,6 +52,7 @@ export class Broker {
       pauseReading: (conn) => this.#transports.get(conn)?.pause?.(),
       resumeReading: (conn) => this.#transports.get(conn)?.resume?.(),
       timer: (at) => this.#setTimer(at),
+      failed: (err) => this.#stop(err),
     });
     this.#core.tick(Date.now());
   }
@@ -79,7 +82,7 @@ export class Broker {
 
   // 5.0 clients get DISCONNECT 0x8B; listeners stop; the wasm memory is given back.
   async close() {
-    if (this.#closed) return;
+    if (this.#closed) return this.#stopped ?? undefined;
     this.#core.shutdown(Date.now());
     this.#closed = true;
     clearTimeout(this.#timer);
@@ -90,7 +93,22 @@ export class Broker {
   }
 
   #checkOpen() {
+    if (this.#failure) throw new Error(`the broker has stopped: ${this.#failure.message}`, { cause: this.#failure });
     if (this.#closed) throw new Error('the broker is closed');
+  }
+
+  // The core trapped: nothing it holds can be trusted, so every connection is cut (no
+  // will can be sent), the listeners stop and the application is told once.
+  #stop(err) {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#failure = err;
+    clearTimeout(this.#timer);
+    this.#options.onError(new Error(`mqtt-wasm broker: its core failed and the broker has stopped (${err.message})`, { cause: err }));
+    for (const t of this.#transports.values()) t.destroy();
+    this.#transports.clear();
+    this.#stopped = Promise.all(this.#listeners.map((l) => l.close().catch(() => {})));
+    this.#listeners = [];
   }
 
   #attach(transport) {

@@ -6,6 +6,8 @@
 //                              retain, isWill, reauthenticate, payload, method, data }
 //   sink.timer(atMs)
 //   sink.pauseReading(conn), sink.resumeReading(conn)   backpressure while hooks run
+//   sink.failed(err)         the core trapped (a bug, or wasm memory exhausted): its
+//                            state is not to be trusted, and every later call does nothing
 import { wasmModule as M } from '../wasm/module.js';
 import { newBytes } from '../new-bytes.js';
 
@@ -28,6 +30,7 @@ function optionWords(o) {
 export class BrokerCore {
   #handle;
   #sink;
+  #failed = false;
   #inputPtr = 0;
   #inputCap = 0;
 
@@ -45,23 +48,45 @@ export class BrokerCore {
     M._free(ptr);
   }
 
-  onOpen(conn, now) { this.#read(M._mqttw_broker_on_open(this.#handle, conn, now)); }
-  onClosed(conn, now) { this.#read(M._mqttw_broker_on_closed(this.#handle, conn, now)); }
-  tick(now) { this.#read(M._mqttw_broker_tick(this.#handle, now)); }
-  shutdown(now) { this.#read(M._mqttw_broker_shutdown(this.#handle, now)); }
+  onOpen(conn, now) { this.#call(M._mqttw_broker_on_open, conn, now); }
+  onClosed(conn, now) { this.#call(M._mqttw_broker_on_closed, conn, now); }
+  tick(now) { this.#call(M._mqttw_broker_tick, now); }
+  shutdown(now) { this.#call(M._mqttw_broker_shutdown, now); }
 
   onBytes(conn, bytes, now) {
+    if (this.#failed) return;
     this.#input(bytes);
-    this.#read(M._mqttw_broker_on_bytes(this.#handle, conn, bytes.length, now));
+    this.#call(M._mqttw_broker_on_bytes, conn, bytes.length, now);
   }
 
   answer(id, code, data, now) {
+    if (this.#failed) return;
     const bytes = data ?? new Uint8Array(0);
     this.#input(bytes);
-    this.#read(M._mqttw_broker_answer(this.#handle, id, code, bytes.length, now));
+    this.#call(M._mqttw_broker_answer, id, code, bytes.length, now);
+  }
+
+  // One entry into the core. A trap (the JS stack or the wasm memory exhausted, or a
+  // bug) unwinds out of the middle of a C++ call: the wasm stack pointer is put back,
+  // so that the module's other users (codecs, clients, other brokers) go on, and this
+  // core is not entered again.
+  #call(entry, a, b, c, d) {
+    if (this.#failed) return;
+    const stack = M._stackSave();
+    let batch;
+    try {
+      batch = entry(this.#handle, a, b, c, d);
+    } catch (err) {
+      M._stackRestore(stack);
+      this.#failed = true;
+      this.#sink.failed(err);
+      return;
+    }
+    this.#read(batch);
   }
 
   stats() {
+    if (this.#failed) return null;
     const w = new Float64Array(M.HEAPU8.buffer, M._mqttw_broker_stats(this.#handle), 10);
     return {
       startedAt: w[0], clientsConnected: w[1], sessions: w[2], messagesReceived: w[3], messagesSent: w[4],
@@ -70,7 +95,7 @@ export class BrokerCore {
   }
 
   free() {
-    if (this.#handle) M._mqttw_broker_free(this.#handle);
+    if (this.#handle && !this.#failed) M._mqttw_broker_free(this.#handle);
     this.#handle = 0;
   }
 

@@ -13,7 +13,7 @@ export const NUMBER_OPTIONS = {
   topicAliasMaximum: [10, 0, UINT16],
   maxKeepalive: [0, 0, UINT16],
   maximumQos: [2, 0, 2],
-  maxTopicLevels: [200, 1, 100000],
+  maxTopicLevels: [200, 1, 1000],
   maxSubscriptions: [0, 0, UINT32],
   connectTimeout: [30000, 0, UINT32],
   sysInterval: [10, 0, 86400],

@@ -80,7 +80,11 @@ export function parseBrokerArgs(argv) {
   for (const [flag, target, key, read] of BROKER_FLAGS) {
     if (values[flag] !== undefined) result[target][key] = read(values[flag].value, values[flag].as);
   }
-  const { listen, files } = result;
+  const { options, listen, files } = result;
+  const packetSize = options.maxPacketSize ?? NUMBER_OPTIONS.maxPacketSize[0];
+  if (options.maxBufferedBytes !== undefined && options.maxBufferedBytes < packetSize) {
+    throw new UsageError(`--max-buffered-bytes must be at least the largest packet (--max-packet-size, ${packetSize}), got "${options.maxBufferedBytes}"`);
+  }
   if (!LISTENERS.some((kind) => listen[kind] !== undefined)) listen.tcp = 1883;
   const secure = ['tls', 'wss'].filter((kind) => listen[kind] !== undefined);
   if (secure.length > 0) {

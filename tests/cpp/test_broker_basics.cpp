@@ -252,3 +252,57 @@ TEST_CASE("clients cannot publish to $SYS", "[broker]") {
   CHECK(h.expect<puback_packet>(pub).code == reason_code::not_authorized);
   CHECK(h.nothing_for(sub));
 }
+
+TEST_CASE("$SYS/broker/connection/{name}/state is open to clients, for Mosquitto bridges' notifications, as in "
+          "Mosquitto", "[broker]") {
+  broker_harness h;
+  const auto sub = h.connect("s", v5);
+  h.subscribe(sub, "$SYS/broker/connection/#");
+  const auto pub = h.connect("p", v5);
+  h.publish(pub, "$SYS/broker/connection/edge.bridge/state", "1", qos::at_least_once, true, 1);
+  CHECK(h.expect<puback_packet>(pub).code == reason_code::success);
+  CHECK(broker_harness::text(h.expect<publish_packet>(sub).payload) == "1");
+  // The rest of $SYS stays the broker's, one level deeper or shallower too.
+  std::uint16_t id = 2;
+  for (const char* topic : {"$SYS/broker/connection/a/b/state", "$SYS/broker/connection/state",
+                            "$SYS/broker/connection/a/stat", "$SYS/broker/connection/a/state/x"}) {
+    h.publish(pub, topic, "0", qos::at_least_once, false, id++);
+    CHECK(h.expect<puback_packet>(pub).code == reason_code::not_authorized);
+  }
+  CHECK(h.nothing_for(sub));
+  // A bridge's will there is accepted; one elsewhere in $SYS is refused.
+  for (const auto& [topic, code] : {std::pair{"$SYS/broker/connection/edge/state", reason_code::success},
+                                    std::pair{"$SYS/broker/uptime", reason_code::not_authorized}}) {
+    connect_packet p{};
+    p.version = v5;
+    p.client_id = "edge";
+    p.will = will_message{topic, view("0"), qos::at_least_once, true, {}};
+    CHECK(h.expect<connack_packet>(h.open_with(p)).code == code);
+  }
+}
+
+TEST_CASE("a 3.1.1 Mosquitto bridge (try_private) gets No Local and Retain As Published, as in Mosquitto", "[broker]") {
+  broker_harness h;
+  const bool bridge = GENERATE(false, true);
+  connect_packet p{};
+  p.version = v311;
+  p.client_id = "edge";
+  p.bridge = bridge;
+  const auto b = h.open_with(p);
+  REQUIRE(h.expect<connack_packet>(b).code == reason_code::success);
+  h.subscribe(b, "site/#", qos::at_least_once);
+  h.publish(b, "site/own", "from the bridge", qos::at_most_once);
+  const auto pub = h.connect("p", v5);
+  h.publish(pub, "site/r", "kept", qos::at_most_once, true);
+  if (bridge) {
+    auto& got = h.expect<publish_packet>(b);  // not its own message: no loop
+    CHECK(got.topic == "site/r");
+    CHECK(got.retain);  // so that the other broker keeps it too
+  } else {
+    CHECK(h.expect<publish_packet>(b).topic == "site/own");
+    auto& got = h.expect<publish_packet>(b);
+    CHECK(got.topic == "site/r");
+    CHECK_FALSE(got.retain);  // [MQTT-3.3.1-9]
+  }
+  CHECK(h.nothing_for(b));
+}

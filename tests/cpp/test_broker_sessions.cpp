@@ -237,6 +237,22 @@ TEST_CASE("a will keeps its retain flag and its user properties in order [MQTT-3
   CHECK(broker_harness::text(kept.payload) == "bye");
 }
 
+TEST_CASE("a will's Message Expiry Interval runs from its publication, not from the CONNECT (section 3.1.3.2.4)",
+          "[broker]") {
+  broker_harness h;
+  const auto w = watcher(h);
+  const std::uint32_t delay = GENERATE(0u, 5u);
+  const auto c = with_will(h, "c", v5, delay, 60, true, {property::integer(property_id::message_expiry_interval, 2)});
+  h.advance(10'000);  // connected far longer than the will's 2 s
+  h.hang_up(c);
+  h.advance(delay * 1000);
+  auto& live = h.expect<publish_packet>(w);
+  CHECK(broker_harness::text(live.payload) == "gone c");
+  const property* left = find_property(live.props, property_id::message_expiry_interval);
+  REQUIRE(left);
+  CHECK(left->number == 2);
+}
+
 TEST_CASE("takeover and the old connection's will [MQTT-3.1.4-3]", "[broker]") {
   broker_harness h;
   const auto w = watcher(h);

@@ -75,3 +75,71 @@ test('a timer asked for by a nested call is not replaced by the outer batch\'s l
   assert.equal(timerAt, 30000, 'the earliest deadline is the timer in force');
   core.free();
 });
+
+// A trap in the core: a topic far deeper than createBroker() allows (its maxTopicLevels
+// is at most 1,000, which the tree's recursion takes with room to spare) overflows the
+// JS stack inside the C++ match. The options are brokerOptions()'s, bypassed for that
+// one limit, on the real Broker class.
+test('a core that traps stops its broker, tells onError once, and leaves the module usable', async () => {
+  const { Broker } = await import('../../js/broker/broker.js');
+  const { wasmModule: M } = await import('../../js/wasm/module.js');
+  const { connectAsync } = await import('../../js/index.js');
+  const errors = [];
+  const broker = new Broker({ ...brokerOptions({ sysInterval: 0, onError: (e) => errors.push(e) }), maxTopicLevels: 100_000 });
+  const deep = '/'.repeat(60_000);  // 60,001 empty levels, within a topic's 65,535 bytes
+  const local = broker.connectLocal();
+  const received = [];
+  let closed = false;
+  local.onbytes = (b) => received.push(b);
+  local.onclose = () => { closed = true; };
+  const stack = M._stackSave();
+  local.send(encode({ cmd: 'connect', protocolVersion: 4, clientId: 'deep', clean: true, keepalive: 0 }));
+  local.send(encode({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: deep, qos: 0 }] }));
+  local.send(encode({ cmd: 'publish', topic: deep, payload: 'x', qos: 0, retain: false }));
+  const until = Date.now() + 5000;
+  while (!closed && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+
+  assert.equal(errors.length, 1, errors.map(String).join('\n'));
+  assert.match(errors[0].message, /its core failed and the broker has stopped \(.+\)/);
+  assert.ok(errors[0].cause instanceof Error);
+  assert.ok(closed, 'the connection was cut');
+  assert.equal(M._stackSave(), stack, 'the wasm stack pointer was put back');
+  assert.throws(() => broker.stats(), /the broker has stopped: /);
+  assert.throws(() => broker.connectLocal(), /the broker has stopped: /);
+  await broker.close();  // resolves; nothing left to close
+
+  // The module's other users go on: a codec, and a new broker with a client.
+  assert.equal(packets([connect('after')])[0], 'connect');
+  const fresh = new Broker(brokerOptions({ sysInterval: 0 }));
+  const client = await connectAsync(() => fresh.connectLocal(), { reconnectPeriod: 0 });
+  await client.subscribeAsync('ok/#');
+  const got = new Promise((r) => client.once('message', (topic) => r(topic)));
+  await client.publishAsync('ok/1', 'x');
+  assert.equal(await got, 'ok/1');
+  await client.endAsync();
+  await fresh.close();
+  assert.equal(M._stackSave(), stack);
+});
+
+test('maxTopicLevels goes up to 1,000: topics and filters that deep work, wildcards and retained messages too', async () => {
+  const { createBroker, connectAsync } = await import('../../js/index.js');
+  await assert.rejects(createBroker({ maxTopicLevels: 1001 }), { name: 'RangeError', message: /maxTopicLevels must be an integer from 1 to 1000/ });
+  const errors = [];
+  const broker = await createBroker({ maxTopicLevels: 1000, sysInterval: 0, onError: (e) => errors.push(e) });
+  const topic = Array(1000).fill('a').join('/');
+  const filters = [topic, Array(1000).fill('+').join('/'), `${Array(999).fill('+').join('/')}/#`, 'a/#'];
+  const clients = await Promise.all(filters.map(() => connectAsync(() => broker.connectLocal(), { reconnectPeriod: 0 })));
+  await Promise.all(clients.map((c, i) => c.subscribeAsync(filters[i])));
+  const got = clients.map((c) => new Promise((r) => c.once('message', (t, payload, packet) => r([t.length, packet.retain]))));
+  await clients[0].publishAsync(topic, 'deep', { retain: true, qos: 1 });
+  assert.deepEqual(await Promise.all(got), filters.map(() => [topic.length, false]));
+  // The retained message is found through the same wildcards by a new subscriber.
+  const late = await connectAsync(() => broker.connectLocal(), { reconnectPeriod: 0 });
+  const retained = new Promise((r) => late.once('message', (t, payload, packet) => r([t.length, packet.retain])));
+  await late.subscribeAsync(filters[1]);
+  assert.deepEqual(await retained, [topic.length, true]);
+  await Promise.all(clients.map((c, i) => c.unsubscribeAsync(filters[i])));
+  await Promise.all([...clients, late].map((c) => c.endAsync()));
+  await broker.close();
+  assert.deepEqual(errors, []);
+});

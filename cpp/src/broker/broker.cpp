@@ -458,7 +458,7 @@ void broker::state::close(connection& c, reason_code reason, bool publish_will, 
     if (will) {
       const bool session_ends = s.expiry_interval == 0;
       if (c.will_delay == 0 || session_ends) {
-        publish_internal(will, nullptr, now);  // [MQTT-3.1.2-8]
+        release_will(will, now);  // [MQTT-3.1.2-8]
       } else {
         s.parked_will = will;  // [MQTT-3.1.3-9]
         s.parked_will_at = now + std::uint64_t{c.will_delay} * 1000;

@@ -17,6 +17,7 @@ std::uint32_t number_property(const properties& props, property_id id, std::uint
 
 void broker::state::on_connect(connection& c, const connect_packet& p, std::uint64_t now) {
   c.version = p.version;
+  c.bridge = p.bridge;
   c.phase = conn_phase::connecting;
   auto info = std::make_unique<connect_info>();
   info->client_id = std::string(p.client_id);
@@ -67,7 +68,7 @@ void broker::state::on_connect(connection& c, const connect_packet& p, std::uint
       return refuse_connect(c, reason_code::retain_not_supported, now);  // [MQTT-3.2.2-13]
     }
     if (topic_levels(w.topic) > options.max_topic_levels) return refuse_connect(c, reason_code::topic_name_invalid, now);
-    if (w.topic.substr(0, 4) == "$SYS") return refuse_connect(c, reason_code::not_authorized, now);
+    if (is_broker_topic(w.topic)) return refuse_connect(c, reason_code::not_authorized, now);
     const auto q = std::min(w.qos, options.maximum_qos);
     ci.will = message::from_publish(w.topic, w.payload, q, w.retain && options.retain_available, w.props, now);
     ci.will_delay = number_property(w.props, property_id::will_delay_interval, 0);
@@ -173,7 +174,7 @@ session& broker::state::new_session(const std::string& client_id) {
 }
 
 void broker::state::end_session(session& s, std::uint64_t now) {
-  if (s.parked_will) publish_internal(s.parked_will, nullptr, now);  // the session ends first [MQTT-3.1.3-9]
+  if (s.parked_will) release_will(s.parked_will, now);  // the session ends first [MQTT-3.1.3-9]
   remove_subscriptions(s);
   session_by_id[s.id] = nullptr;
   free_session_ids.push_back(s.id);

@@ -32,18 +32,36 @@ std::shared_ptr<const message> message::from_publish(std::string_view topic, byt
                                                      mqttw::qos q, bool retain,
                                                      const properties& props,
                                                      std::uint64_t now) {
+  bool expires = false;
+  std::uint32_t interval = 0;
+  for (const auto& p : props) {
+    if (p.id == property_id::message_expiry_interval) {
+      expires = true;
+      interval = p.number;
+    }
+  }
+  return make(topic, payload, q, retain, props, expires, interval, now);
+}
+
+std::shared_ptr<const message> message::will_published(const std::shared_ptr<const message>& will,
+                                                       std::uint64_t now) {
+  if (!will->expires_at) return will;
+  return make(will->topic, will->payload, will->qos, will->retain, will->props, true, will->expiry_interval, now);
+}
+
+std::shared_ptr<const message> message::make(std::string_view topic, bytes_view payload, mqttw::qos q,
+                                              bool retain, const properties& props, bool expires,
+                                              std::uint32_t interval, std::uint64_t now) {
   auto m = std::make_shared<message>();
   m->topic.assign(topic);
   m->payload.assign(payload.begin(), payload.end());
   m->qos = q;
   m->retain = retain;
-
-  for (const auto& p : props) {
-    if (p.id == property_id::message_expiry_interval) {
-      // The message expires this many seconds after it was received [MQTT-3.3.2-5].
-      // At least 1: 0 means "never", even for an interval of 0 at time 0.
-      m->expires_at = std::max<std::uint64_t>(1, now + 1000 * std::uint64_t{p.number});
-    }
+  if (expires) {
+    // The message expires this many seconds after it was received [MQTT-3.3.2-5].
+    // At least 1: 0 means "never", even for an interval of 0 at time 0.
+    m->expires_at = std::max<std::uint64_t>(1, now + 1000 * std::uint64_t{interval});
+    m->expiry_interval = interval;
   }
   // One buffer of the exact size for every kept string and binary value, so that
   // the views made below never move.

@@ -48,9 +48,7 @@ void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t n
     return protocol_failure(c, reason_code::receive_maximum_exceeded, "more unacknowledged QoS 1/2 PUBLISH than Receive Maximum [MQTT-3.3.4-7]", now);
   }
   message_ptr m = message::from_publish(topic, p.payload, p.qos, p.retain, p.props, now);
-  if (topic.substr(0, 4) == "$SYS") {
-    return accept_publish(c, m, p.packet_id, reason_code::not_authorized, now);  // $SYS is the broker's
-  }
+  if (is_broker_topic(topic)) return accept_publish(c, m, p.packet_id, reason_code::not_authorized, now);
   if (options.hook_authorize_publish) {
     request r = publish_request(s.client_id, *m);
     pending_request pr{};
@@ -81,6 +79,19 @@ void broker::state::accept_publish(connection& c, const message_ptr& m, std::uin
 
 // Keeps or clears the retained message, then routes it. `publisher` is null for the
 // broker's own messages (wills, $SYS).
+bool is_broker_topic(std::string_view topic) {
+  if (topic.substr(0, 4) != "$SYS") return false;
+  constexpr std::string_view bridges = "$SYS/broker/connection/";
+  constexpr std::string_view state = "/state";
+  if (topic.size() <= bridges.size() + state.size() || topic.substr(0, bridges.size()) != bridges) return true;
+  const std::string_view name = topic.substr(bridges.size(), topic.size() - bridges.size() - state.size());
+  return topic.substr(topic.size() - state.size()) != state || name.find('/') != std::string_view::npos;
+}
+
+void broker::state::release_will(const message_ptr& will, std::uint64_t now) {
+  publish_internal(message::will_published(will, now), nullptr, now);
+}
+
 void broker::state::publish_internal(const message_ptr& m, const session* publisher, std::uint64_t now) {
   if (m->retain) {
     if (m->payload.empty()) {

@@ -25,6 +25,11 @@ inline constexpr std::uint32_t session_never_expires = 0xFFFFFFFF;
 
 struct connection;
 
+// $SYS is the broker's: no client publishes there, nor sets a will there. Except, as in
+// Mosquitto, $SYS/broker/connection/{name}/state, where a Mosquitto bridge publishes
+// its state and sets its will (notifications, on by default).
+bool is_broker_topic(std::string_view topic);
+
 // A QoS 1/2 message on its way to a client, or waiting for room to go.
 struct delivery {
   message_ptr msg;
@@ -87,6 +92,7 @@ struct connection {
   decoder dec;
   conn_phase phase = conn_phase::awaiting_connect;
   protocol_version version = protocol_version::v311;
+  bool bridge = false;  // a Mosquitto bridge: protocol level with bit 7 set ("try_private")
   session* sess = nullptr;
   std::uint64_t opened_at = 0;
   std::uint64_t last_rx = 0;
@@ -234,6 +240,8 @@ struct broker::state {
   void on_pubrel(connection& c, const pubrel_packet& p, std::uint64_t now);
   void on_pubcomp(connection& c, const pubcomp_packet& p, std::uint64_t now);
   void publish_internal(const message_ptr& m, const session* publisher, std::uint64_t now);
+  // A will, with its expiry counted from now.
+  void release_will(const message_ptr& will, std::uint64_t now);
 
   // ---- subscribe.cpp
   void on_subscribe(connection& c, const subscribe_packet& p, std::uint64_t now);

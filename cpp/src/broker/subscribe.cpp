@@ -20,8 +20,12 @@ void broker::state::on_subscribe(connection& c, const subscribe_packet& p, std::
   for (const subscription& sub : p.subscriptions) {
     pending_subscribe::entry e{};
     e.filter = std::string(sub.filter);
-    e.options = {std::min(sub.max_qos, options.maximum_qos), sub.no_local, sub.retain_as_published,
-                 sub.retain_handling, sub_id};
+    // A 3.1.1 bridge has no subscription options to ask for what a bridge needs: not
+    // its own messages back (a loop), and the retain flag as published (so that the
+    // other broker keeps retained messages). Mosquitto grants both to such a bridge.
+    const bool bridge311 = c.bridge && !v5;
+    e.options = {std::min(sub.max_qos, options.maximum_qos), sub.no_local || bridge311,
+                 sub.retain_as_published || bridge311, sub.retain_handling, sub_id};
     shared_filter shared{};
     const bool is_shared = split_shared_filter(sub.filter, shared);
     if (is_shared && sub.no_local) {

@@ -47,7 +47,7 @@ void broker::state::run_timers(std::uint64_t now) {
       if (now >= s->parked_will_at) {
         message_ptr will = std::move(s->parked_will);
         s->parked_will = nullptr;
-        publish_internal(will, nullptr, now);  // the will delay passed [MQTT-3.1.3-9]
+        release_will(will, now);  // the will delay passed [MQTT-3.1.3-9]
       } else {
         want(s->parked_will_at);
       }

@@ -56,7 +56,9 @@ struct broker_options {
   std::uint16_t max_keepalive = 0;
   mqttw::qos maximum_qos = qos::exactly_once;
   bool retain_available = true;
-  // Topic names and filters with more levels are refused (bounds the trie's depth).
+  // Topic names and filters with more levels are refused. It bounds the trie's depth,
+  // and so the depth of its recursion: the JS host allows at most 1,000, for the wasm
+  // build on a JS stack (about a third of Node's 1 MB stack at 1,000).
   std::uint32_t max_topic_levels = 200;
   // Subscriptions one session may hold (0 = no limit); past it SUBACK 0x97.
   std::uint32_t max_subscriptions = 0;

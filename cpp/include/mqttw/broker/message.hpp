@@ -21,6 +21,8 @@ struct message {
   // from the Message Expiry Interval; 0 when it never expires [MQTT-3.3.2-5]. With
   // the property present it is at least 1, even for an interval of 0 at time 0.
   std::uint64_t expires_at = 0;
+  // The Message Expiry Interval as received (seconds), when expires_at is set.
+  std::uint32_t expiry_interval = 0;
   // The properties forwarded to subscribers unchanged [MQTT-3.3.2-4] [MQTT-3.3.2-20]
   // [MQTT-3.3.2-15] [MQTT-3.3.2-16] [MQTT-3.3.2-17] [MQTT-3.3.2-18]: Payload Format
   // Indicator, Content Type, Response Topic, Correlation Data and User Properties, in
@@ -39,7 +41,17 @@ struct message {
                                                      mqttw::qos q, bool retain,
                                                      const properties& props, std::uint64_t now);
 
+  // A will as the broker publishes it, at `now`: its Message Expiry Interval runs
+  // from its publication, not from the CONNECT that carried it (section 3.1.3.2.4).
+  // `will` itself when it has no expiry.
+  static std::shared_ptr<const message> will_published(const std::shared_ptr<const message>& will,
+                                                       std::uint64_t now);
+
  private:
+  static std::shared_ptr<const message> make(std::string_view topic, bytes_view payload, mqttw::qos q,
+                                             bool retain, const properties& props, bool expires,
+                                             std::uint32_t interval, std::uint64_t now);
+
   std::vector<std::uint8_t> storage_;
 };
 
