@@ -118,7 +118,8 @@ broker_handle& handle(std::uint32_t h) { return from_handle<broker_handle>(h); }
 //  8 retain_available       9 max_topic_levels   10 max_subscriptions 11 connect_timeout_ms
 // 12 sys_interval          13 hook flags (1 authenticate, 2 authorize publish,
 //                             4 authorize subscribe, 8 enhanced auth)
-// 14.. the $SYS/broker/version text's length, then its bytes from word 15.
+// 14 max_message_bytes
+// 15.. the $SYS/broker/version text's length, then its bytes from word 16.
 extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_broker_new(const std::uint32_t* w) {
   broker_options o;
   o.max_connections = w[0];
@@ -138,7 +139,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t mqttw_broker_new(const std::uint32
   o.hook_authorize_publish = (w[13] & 2) != 0;
   o.hook_authorize_subscribe = (w[13] & 4) != 0;
   o.hook_enhanced_auth = (w[13] & 8) != 0;
-  o.version_text.assign(reinterpret_cast<const char*>(w + 15), w[14]);
+  o.max_message_bytes = w[14];
+  o.version_text.assign(reinterpret_cast<const char*>(w + 16), w[15]);
   return to_handle(new broker_handle(std::move(o)));
 }
 

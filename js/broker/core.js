@@ -23,7 +23,7 @@ function optionWords(o) {
   return [
     o.maxConnections, o.maxPacketSize, o.receiveMaximum, o.maxInflight, o.maxQueued, o.topicAliasMaximum,
     o.maxKeepalive, o.maximumQos, o.retainAvailable ? 1 : 0, o.maxTopicLevels, o.maxSubscriptions,
-    o.connectTimeout, o.sysInterval, hooks,
+    o.connectTimeout, o.sysInterval, hooks, o.maxMessageBytes,
   ];
 }
 

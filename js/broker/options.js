@@ -17,6 +17,7 @@ export const NUMBER_OPTIONS = {
   maxSubscriptions: [0, 0, UINT32],
   connectTimeout: [30000, 0, UINT32],
   sysInterval: [10, 0, 86400],
+  maxMessageBytes: [1024 * 1024 * 1024, 0, UINT32],
 };
 
 const HOOKS = ['authenticate', 'authorizePublish', 'authorizeSubscribe', 'enhancedAuth'];

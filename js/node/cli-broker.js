@@ -39,6 +39,8 @@ export const BROKER_FLAGS = [
   ['max-subscriptions', 'options', 'maxSubscriptions', ranged('maxSubscriptions'), 'subscriptions per client (0: no limit)'],
   ['max-topic-levels', 'options', 'maxTopicLevels', ranged('maxTopicLevels'), 'levels in a topic name or filter'],
   ['sys-interval', 'options', 'sysInterval', ranged('sysInterval', 'S'), 'seconds between $SYS updates (0: none)'],
+  ['max-message-bytes', 'options', 'maxMessageBytes', ranged('maxMessageBytes', 'BYTES'),
+    'bytes of messages held at once, queued, in flight and retained; past it publishes are refused (0: no limit; default 1 GiB)'],
   ['max-buffered-bytes', 'options', 'maxBufferedBytes', withHint(integer(1, Number.MAX_SAFE_INTEGER), 'BYTES'),
     'bytes waiting to be written to one client before it is disconnected as too slow (at least --max-packet-size; default 64 MiB, or twice --max-packet-size when that is more)'],
   ['password-file', 'files', 'passwordFile', nonEmpty('FILE'), 'a mosquitto_passwd file; clients must log in with a user in it'],

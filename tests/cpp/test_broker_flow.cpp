@@ -2,6 +2,7 @@
 // message expiry, Topic Aliases from clients, Maximum Packet Size both ways, the
 // properties a message carries to its subscribers, and Maximum QoS / Retain Available.
 #include "broker_harness.hpp"
+#include "mqttw/broker/message.hpp"
 #include "test_support.hpp"
 
 using namespace mqttw;
@@ -160,6 +161,51 @@ TEST_CASE("max_queued bounds a session's queue; what does not fit is dropped and
   CHECK(payload_of(h.expect<publish_packet>(s)) == "1");
   CHECK(payload_of(h.expect<publish_packet>(s)) == "2");
   CHECK(h.nothing_for(s));
+}
+
+TEST_CASE("max_message_bytes bounds the messages held: past it a PUBLISH is refused with 0x97, or dropped in 3.1.1, "
+          "and a CONNECT whose will does not fit is refused; freed messages make room again", "[broker]") {
+  using mqttw::broker::message;
+  const std::string payload(1000, 'x');
+  const std::size_t one = message::counted_size("mq", view(payload));
+  broker_options o;
+  o.sys_interval = 0;  // no $SYS messages held
+  o.max_message_bytes = static_cast<std::uint32_t>(2 * one + 10);
+  broker_harness h(o);
+  const properties keep = prop(property_id::session_expiry_interval, 60);
+  auto s = h.connect("s", v5, true, keep);
+  h.subscribe(s, "mq", qos::at_least_once);
+  h.hang_up(s);  // its queue holds what comes
+  const auto pub = h.connect("pub", v5);
+  const auto old = h.connect("old", v311);
+  const auto dropped = h.b.stats().messages_dropped;
+  for (std::uint16_t i = 1; i <= 3; ++i) {
+    h.publish(pub, "mq", payload, qos::at_least_once, false, i);
+    CHECK(h.expect<puback_packet>(pub).code == (i <= 2 ? reason_code::success : reason_code::quota_exceeded));
+  }
+  h.publish(pub, "mq", payload, qos::exactly_once, false, 4);
+  CHECK(h.expect<pubrec_packet>(pub).code == reason_code::quota_exceeded);
+  h.publish(pub, "mq", payload, qos::at_most_once);
+  h.publish(old, "mq", payload, qos::at_least_once, false, 1);
+  CHECK(h.expect<puback_packet>(old).packet_id == 1);  // 3.1.1 has no way to say no [MQTT-3.3.5-2]
+  CHECK(h.b.stats().messages_dropped == dropped + 4);
+  // A will that does not fit: CONNACK 0x97 (3.1.1: return code 3, Server unavailable).
+  connect_packet w{};
+  w.version = v5;
+  w.client_id = "w";
+  w.will = will_message{"mq", view(payload), qos::at_most_once, false, {}};
+  CHECK(h.expect<connack_packet>(h.open_with(w)).code == reason_code::quota_exceeded);
+  // Delivered and acknowledged, the two held messages are freed: room again.
+  s = h.connect("s", v5, false, keep);
+  for (int i = 0; i < 2; ++i) {
+    auto& m = h.expect<publish_packet>(s);
+    CHECK(m.payload.size() == payload.size());
+    h.send(s, puback_packet{m.packet_id, reason_code::success, {}});
+  }
+  CHECK(h.nothing_for(s));
+  h.publish(pub, "mq", payload, qos::at_least_once, false, 5);
+  CHECK(h.expect<puback_packet>(pub).code == reason_code::success);
+  CHECK(h.expect<publish_packet>(s).packet_id != 0);
 }
 
 // ---- message expiry ----------------------------------------------------------------

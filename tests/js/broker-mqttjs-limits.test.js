@@ -3,7 +3,7 @@
 // hooks, $SYS, broker.close(), Maximum Packet Size, Receive Maximum, and the other limits.
 import assert from 'node:assert/strict';
 import { until, sleep } from './broker-peers.js';
-import { scenario, runScenarios, connected, payloads, receivedOf, messagesUntil, fence } from './broker-mqttjs-harness.js';
+import { scenario, runScenarios, connected, payloads, receivedOf, messagesUntil, fence, uniqueId } from './broker-mqttjs-harness.js';
 
 scenario('authenticate hook: refused CONNECT gives MQTT.js an error with the code', {
   options: {
@@ -212,6 +212,31 @@ scenario('maxConnections: one more client is refused (0x97 in 5.0, 3 in 3.1.1)',
   await h.connect();
   const err = await connected(h.client()).then(() => null, (e) => e);
   assert.equal(err?.code, h.v5 ? 0x97 : 3);
+});
+
+scenario('maxMessageBytes: past the bytes of messages held, a publish is refused with 0x97 (dropped in 3.1.1), and room comes back once they are delivered', {
+  options: { maxMessageBytes: 3.5 * 1024 * 1024 },
+}, async (h) => {
+  const MiB = 'x'.repeat(1024 * 1024);
+  const clientId = uniqueId('held');
+  const session = h.v5 ? { clientId, clean: false, properties: { sessionExpiryInterval: 60 } } : { clientId, clean: false };
+  const away = await h.connect(session);
+  await away.subscribeAsync('held/#', { qos: 1 });
+  await away.endAsync();  // its session queues what comes
+  const pub = await h.connect();
+  const dropped = h.broker.stats().messagesDropped;
+  for (let i = 1; i <= 3; i++) await pub.publishAsync('held/t', MiB, { qos: 1 });
+  const fourth = await pub.publishAsync('held/t', MiB, { qos: 1 }).then(() => null, (err) => err);
+  if (h.v5) assert.equal(fourth?.code, 0x97, 'Quota exceeded');
+  else assert.equal(fourth, null, '3.1.1 is acknowledged all the same [MQTT-3.3.5-2]');
+  assert.equal(h.broker.stats().messagesDropped - dropped, 1);
+  const back = await h.connect(session);
+  await messagesUntil(back, 3, 'the three queued messages');
+  await sleep(50);
+  assert.equal(back.rec.messages.length, 3);
+  await sleep(50);  // the PUBACKs reach the broker, which frees the messages
+  await pub.publishAsync('held/t', MiB, { qos: 1 });
+  await messagesUntil(back, 4, 'a message after room came back');
 });
 
 runScenarios();

@@ -108,7 +108,7 @@ test('--help, and the flag table behind it', () => {
   }
   // The options the CLI sets are createBroker's.
   const createBrokerOptions = ['maxConnections', 'maxPacketSize', 'receiveMaximum', 'maxInflight', 'maxQueued', 'topicAliasMaximum',
-    'maxKeepalive', 'maximumQos', 'retainAvailable', 'maxTopicLevels', 'maxSubscriptions', 'sysInterval', 'maxBufferedBytes'];
+    'maxKeepalive', 'maximumQos', 'retainAvailable', 'maxTopicLevels', 'maxSubscriptions', 'sysInterval', 'maxMessageBytes', 'maxBufferedBytes'];
   const mapped = BROKER_FLAGS.filter(([, target]) => target === 'options').map(([, , key]) => key);
   assert.deepEqual([...mapped].sort(), [...createBrokerOptions].sort());
 });

@@ -69,8 +69,12 @@ void broker::state::on_connect(connection& c, const connect_packet& p, std::uint
     }
     if (topic_levels(w.topic) > options.max_topic_levels) return refuse_connect(c, reason_code::topic_name_invalid, now);
     if (is_broker_topic(w.topic)) return refuse_connect(c, reason_code::not_authorized, now);
+    if (!message_fits(message::counted_size(w.topic, w.payload))) {
+      return refuse_connect(c, reason_code::quota_exceeded, now);  // max_message_bytes
+    }
     const auto q = std::min(w.qos, options.maximum_qos);
-    ci.will = message::from_publish(w.topic, w.payload, q, w.retain && options.retain_available, w.props, now);
+    ci.will = message::from_publish(w.topic, w.payload, q, w.retain && options.retain_available, w.props, now,
+                                    &message_bytes);
     ci.will_delay = number_property(w.props, property_id::will_delay_interval, 0);
   }
   if (!ci.auth_method.empty() && !options.hook_enhanced_auth) {

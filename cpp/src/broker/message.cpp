@@ -31,7 +31,7 @@ bool passes_through(property_id id) {
 std::shared_ptr<const message> message::from_publish(std::string_view topic, bytes_view payload,
                                                      mqttw::qos q, bool retain,
                                                      const properties& props,
-                                                     std::uint64_t now) {
+                                                     std::uint64_t now, std::uint64_t* held) {
   bool expires = false;
   std::uint32_t interval = 0;
   for (const auto& p : props) {
@@ -40,18 +40,20 @@ std::shared_ptr<const message> message::from_publish(std::string_view topic, byt
       interval = p.number;
     }
   }
-  return make(topic, payload, q, retain, props, expires, interval, now);
+  return make(topic, payload, q, retain, props, expires, interval, now, held);
 }
 
 std::shared_ptr<const message> message::will_published(const std::shared_ptr<const message>& will,
                                                        std::uint64_t now) {
   if (!will->expires_at) return will;
-  return make(will->topic, will->payload, will->qos, will->retain, will->props, true, will->expiry_interval, now);
+  return make(will->topic, will->payload, will->qos, will->retain, will->props, true, will->expiry_interval, now,
+              will->held_);
 }
 
 std::shared_ptr<const message> message::make(std::string_view topic, bytes_view payload, mqttw::qos q,
                                               bool retain, const properties& props, bool expires,
-                                              std::uint32_t interval, std::uint64_t now) {
+                                              std::uint32_t interval, std::uint64_t now,
+                                              std::uint64_t* held) {
   auto m = std::make_shared<message>();
   m->topic.assign(topic);
   m->payload.assign(payload.begin(), payload.end());
@@ -68,7 +70,16 @@ std::shared_ptr<const message> message::make(std::string_view topic, bytes_view 
   m->storage_.resize(owned_bytes(props, passes_through));
   std::uint8_t* at = m->storage_.data();
   copy_properties(props, passes_through, at, m->props);
+  if (held) {
+    m->held_ = held;
+    m->counted_ = counted_size(topic, payload) + m->storage_.size();
+    *held += m->counted_;
+  }
   return m;
+}
+
+message::~message() {
+  if (held_) *held_ -= counted_;
 }
 
 }  // namespace mqttw::broker

@@ -47,7 +47,11 @@ void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t n
   if (v5 && p.qos != qos::at_most_once && s.qos2_received.size() - c.carried_qos2.size() + c.unacked_qos1 >= options.receive_maximum) {
     return protocol_failure(c, reason_code::receive_maximum_exceeded, "more unacknowledged QoS 1/2 PUBLISH than Receive Maximum [MQTT-3.3.4-7]", now);
   }
-  message_ptr m = message::from_publish(topic, p.payload, p.qos, p.retain, p.props, now);
+  if (!message_fits(message::counted_size(topic, p.payload))) {
+    ++stats.messages_dropped;
+    return acknowledge_publish(c, p.qos, p.packet_id, reason_code::quota_exceeded);  // max_message_bytes
+  }
+  message_ptr m = message::from_publish(topic, p.payload, p.qos, p.retain, p.props, now, &message_bytes);
   if (is_broker_topic(topic)) return accept_publish(c, m, p.packet_id, reason_code::not_authorized, now);
   if (options.hook_authorize_publish) {
     request r = publish_request(s.client_id, *m);
@@ -67,9 +71,13 @@ void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t n
 void broker::state::accept_publish(connection& c, const message_ptr& m, std::uint16_t packet_id,
                                    reason_code code, std::uint64_t now) {
   if (code == reason_code::success) publish_internal(m, c.sess, now);
-  if (m->qos == qos::at_least_once) {
+  acknowledge_publish(c, m->qos, packet_id, code);
+}
+
+void broker::state::acknowledge_publish(connection& c, mqttw::qos q, std::uint16_t packet_id, reason_code code) {
+  if (q == qos::at_least_once) {
     send(c, puback_packet{packet_id, code, {}});
-  } else if (m->qos == qos::exactly_once) {
+  } else if (q == qos::exactly_once) {
     send(c, pubrec_packet{packet_id, code, {}});
     // After a refusal the packet id is free again [MQTT-4.3.3-9]; a 3.1.1 client was
     // told yes and sends PUBREL, which gets its PUBCOMP either way.
@@ -77,8 +85,6 @@ void broker::state::accept_publish(connection& c, const message_ptr& m, std::uin
   }
 }
 
-// Keeps or clears the retained message, then routes it. `publisher` is null for the
-// broker's own messages (wills, $SYS).
 bool is_broker_topic(std::string_view topic) {
   if (topic.substr(0, 4) != "$SYS") return false;
   constexpr std::string_view bridges = "$SYS/broker/connection/";
@@ -88,10 +94,16 @@ bool is_broker_topic(std::string_view topic) {
   return topic.substr(topic.size() - state.size()) != state || name.find('/') != std::string_view::npos;
 }
 
+bool broker::state::message_fits(std::size_t bytes) const {
+  return options.max_message_bytes == 0 || message_bytes + bytes <= options.max_message_bytes;
+}
+
 void broker::state::release_will(const message_ptr& will, std::uint64_t now) {
   publish_internal(message::will_published(will, now), nullptr, now);
 }
 
+// Keeps or clears the retained message, then routes it. `publisher` is null for the
+// broker's own messages (wills, $SYS).
 void broker::state::publish_internal(const message_ptr& m, const session* publisher, std::uint64_t now) {
   if (m->retain) {
     if (m->payload.empty()) {

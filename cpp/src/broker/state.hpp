@@ -161,6 +161,9 @@ struct broker::state {
   explicit state(broker_options o);
 
   broker_options options;
+  // The bytes of every message alive (message::from_publish's `held`). Declared before
+  // everything that holds messages, so that it outlives them.
+  std::uint64_t message_bytes = 0;
   broker_stats stats;
   batch out;
   topic_tree subscriptions;
@@ -225,6 +228,8 @@ struct broker::state {
   void on_publish(connection& c, publish_packet& p, std::uint64_t now);
   void accept_publish(connection& c, const message_ptr& m, std::uint16_t packet_id,
                       reason_code code, std::uint64_t now);
+  // The PUBACK or PUBREC of a PUBLISH of QoS `q` (none for QoS 0).
+  void acknowledge_publish(connection& c, mqttw::qos q, std::uint16_t packet_id, reason_code code);
   void route(const message_ptr& m, const session* publisher, std::uint64_t now);
   void deliver(session& s, const message_ptr& m, mqttw::qos q, bool retain,
                const std::uint32_t* ids, std::size_t id_count, std::uint64_t now);
@@ -240,6 +245,8 @@ struct broker::state {
   void on_pubrel(connection& c, const pubrel_packet& p, std::uint64_t now);
   void on_pubcomp(connection& c, const pubcomp_packet& p, std::uint64_t now);
   void publish_internal(const message_ptr& m, const session* publisher, std::uint64_t now);
+  // Whether a new message of `bytes` fits within max_message_bytes.
+  bool message_fits(std::size_t bytes) const;
   // A will, with its expiry counted from now.
   void release_will(const message_ptr& will, std::uint64_t now);
 

@@ -48,6 +48,12 @@ struct broker_options {
   // Messages queued per session, while offline or beyond the in-flight window. Past
   // it, new messages for that session are dropped (and counted).
   std::uint32_t max_queued = 10000;
+  // Bytes of messages the broker holds at once (0 = no limit): queued, in flight,
+  // retained and wills, each counted once however many queues share it (its topic,
+  // payload and properties). Past it a PUBLISH is refused (5.0: 0x97 Quota exceeded;
+  // 3.1.1 is acknowledged and the message dropped, and counted), and so is a CONNECT
+  // whose will would pass it. The default leaves room in the wasm build's 2 GiB.
+  std::uint32_t max_message_bytes = 1024 * 1024 * 1024;
   // Topic aliases a client may use towards the broker (0 = none), advertised.
   std::uint16_t topic_alias_maximum = 10;
   // When non-zero, a client asking for a longer keepalive (or none) is told this one

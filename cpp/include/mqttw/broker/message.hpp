@@ -33,24 +33,36 @@ struct message {
   message() = default;
   message(const message&) = delete;
   message& operator=(const message&) = delete;
+  ~message();
 
   // Copies a PUBLISH (or a will) into an owned message. `topic` replaces the packet's
   // topic (a PUBLISH that used a Topic Alias has an empty one). Only the
-  // pass-through properties are kept; the expiry is computed from `now`.
+  // pass-through properties are kept; the expiry is computed from `now`. `held`, when
+  // not null, counts the bytes of every message alive: this one's are added now and
+  // taken off when it is freed, so it must outlive the message.
   static std::shared_ptr<const message> from_publish(std::string_view topic, bytes_view payload,
                                                      mqttw::qos q, bool retain,
-                                                     const properties& props, std::uint64_t now);
+                                                     const properties& props, std::uint64_t now,
+                                                     std::uint64_t* held = nullptr);
 
   // A will as the broker publishes it, at `now`: its Message Expiry Interval runs
   // from its publication, not from the CONNECT that carried it (section 3.1.3.2.4).
-  // `will` itself when it has no expiry.
+  // `will` itself when it has no expiry (else a copy counted in the will's `held`).
   static std::shared_ptr<const message> will_published(const std::shared_ptr<const message>& will,
                                                        std::uint64_t now);
+
+  // The bytes a message of this topic and payload is counted as, properties aside.
+  static std::size_t counted_size(std::string_view topic, bytes_view payload) {
+    return sizeof(message) + topic.size() + payload.size();
+  }
 
  private:
   static std::shared_ptr<const message> make(std::string_view topic, bytes_view payload, mqttw::qos q,
                                              bool retain, const properties& props, bool expires,
-                                             std::uint32_t interval, std::uint64_t now);
+                                             std::uint32_t interval, std::uint64_t now, std::uint64_t* held);
+
+  std::uint64_t* held_ = nullptr;
+  std::size_t counted_ = 0;
 
   std::vector<std::uint8_t> storage_;
 };
