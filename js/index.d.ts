@@ -696,7 +696,10 @@ export class MqttClient {
   /** Drops the current connection, if any, and connects again at once. */
   reconnect(): this;
 
-  /** Resolves when a QoS 0 message is written, with the PUBACK (QoS 1) or PUBCOMP (QoS 2). */
+  /**
+   * Resolves when a QoS 0 message is written, with the PUBACK (QoS 1) or PUBCOMP (QoS 2);
+   * QoS 2 with undefined when the server, after its PUBREC, came back without the session.
+   */
   publish(topic: string, payload: PayloadInput, options?: PublishOptions): Promise<AckPacket | undefined>;
   publish(topic: string, payload: PayloadInput, callback: Callback<AckPacket | undefined>): this;
   publish(topic: string, payload: PayloadInput, options: PublishOptions | undefined, callback: Callback<AckPacket | undefined>): this;

@@ -24,6 +24,17 @@ export function bytesOf(value, name) {
   throw invalid(`${name} must be a string, Uint8Array, ArrayBufferView or ArrayBuffer`);
 }
 
+// A User Property value as it is sent: a string, or a number or boolean as its text (as
+// mqtt-packet writes them). Anything else is a mistake, not the text "null" or
+// "[object Object]".
+export function userPropertyValue(key, value) {
+  const type = typeof value;
+  if (type === 'string') return value;
+  if (type === 'number' || type === 'boolean' || type === 'bigint') return String(value);
+  const what = value === null ? 'null' : type === 'object' ? 'an object' : type;
+  throw invalid(`userProperties.${key} must be a string, a number or an array of them, not ${what}`);
+}
+
 // Adds `value` under `name`, as mqtt-packet gives a property that comes more than once
 // (a PUBLISH's subscription identifiers, a user property's values): an array.
 export function addRepeatable(into, name, value) {

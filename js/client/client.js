@@ -10,7 +10,8 @@
 //   await client.end();
 //
 // Events, in MQTT.js's order: 'connect'(connack) on each accepted connection; on a lost
-// one 'close', then 'offline' (first loss only) and 'reconnect' at each new attempt;
+// one 'offline' (first loss only, when it will reconnect) then 'close', and 'reconnect'
+// at each new attempt;
 // 'error'(err) when an attempt fails (before its 'close'), or the server breaks the
 // protocol; 'disconnect'(packet) for a server's DISCONNECT; 'end' after end().
 //
@@ -25,7 +26,7 @@ import { backoffDelay } from './reconnect.js';
 import { clientTimers } from './keepalive-timer.js';
 import { Flusher } from './flush.js';
 import { PacketTap } from './packet-tap.js';
-import { messagePayload } from './payload.js';
+import { applicationPacket } from './payload.js';
 import { ackCode, authPacket, disconnectPacket, publishPacket, splitArguments, subscribePacket, unsubscribePacket } from './requests.js';
 import { StoreLink } from './store-link.js';
 import { MqttError } from '../errors.js';
@@ -244,12 +245,23 @@ export class MqttClient extends Emitter {
     }
     // A core timer set while connected no longer holds Node: no socket would.
     if (this.#timer.core !== null) this.#setCoreTimer(this.#coreTimerAt);
+    // MQTT.js says 'offline' from its own 'close' listener, which runs before the
+    // application's: first 'offline', then 'close'.
+    if (retry && this.#ending === null && !this.#reconnecting && this.#mayRetry()) {
+      this.#reconnecting = true;
+      this.#emit('offline');
+    }
     this.#emit('close');
     if (this.#ending !== null) {
       this.#finishSoon();
     } else if (retry) {
       this.#planRetry();
     }
+  }
+
+  // Whether a lost connection will be tried again.
+  #mayRetry() {
+    return this.#core !== null && this.options.reconnectPeriod !== 0 && !this.#noRetry && this.#source.reopenable;
   }
 
   #planRetry() {
@@ -286,14 +298,14 @@ export class MqttClient extends Emitter {
     const live = () => core !== null && this.#core === core;
     const sink = {
       timer: (at) => { if (live()) this.#setCoreTimer(at); },
-      connected: (connack) => { if (live()) this.#onConnected(connack); },
-      refused: (connack, code) => { if (live()) this.#onRefused(connack, code); },
+      connected: (connack) => { if (live()) this.#onConnected(applicationPacket(connack)); },
+      refused: (connack, code) => { if (live()) this.#onRefused(applicationPacket(connack), code); },
       message: (packet) => { if (live()) this.#onMessage(packet); },
       completed: (token, code, packet) => { if (live()) this.#onCompleted(token, code, packet); },
       failed: (token, code, text) => { if (live()) this.#onFailed(token, code, text); },
       stored: (token, packetId) => { if (live()) this.#onStored(token, packetId); },
       released: (token, packetId) => { if (live()) this.#store?.released(packetId); },
-      auth: (packet) => { if (live()) this.#onAuth(packet); },
+      auth: (packet) => { if (live()) this.#onAuth(applicationPacket(packet)); },
       disconnected: (packet) => {
         if (!live()) return;
         this.#quiet = true;
@@ -357,9 +369,8 @@ export class MqttClient extends Emitter {
   }
 
   #onMessage(packet) {
-    const payload = messagePayload(packet.payload);
-    packet.payload = payload;
-    this.#emit('message', packet.topic, payload, packet);
+    applicationPacket(packet);
+    this.#emit('message', packet.topic, packet.payload, packet);
   }
 
   #onCompleted(token, code, packet) {
@@ -472,10 +483,7 @@ export class MqttClient extends Emitter {
     const packets = this.#tap.received(bytes, this.listenerCount('packetreceive') > 0);
     if (packets !== null) {
       const t = this.#transport;
-      for (const p of packets) {
-        if (p.cmd === 'publish') p.payload = messagePayload(p.payload);
-        this.#emit('packetreceive', p);
-      }
+      for (const p of packets) this.#emit('packetreceive', applicationPacket(p));
       if (this.#transport !== t) return;  // a listener ended the connection
     }
     this.#core?.onBytes(bytes, Date.now());
@@ -492,10 +500,7 @@ export class MqttClient extends Emitter {
     }
     const packets = this.#tap.sent(bytes, this.listenerCount('packetsend') > 0);
     if (packets !== null) {
-      for (const p of packets) {
-        if (p.cmd === 'publish') p.payload = messagePayload(p.payload);
-        this.#emit('packetsend', p);
-      }
+      for (const p of packets) this.#emit('packetsend', applicationPacket(p));
     }
   }
 

@@ -67,7 +67,14 @@ export class TransportSource {
       if (!isTransport(made) && typeof made !== 'string' && !(made instanceof URL)) {
         throw new TypeError('connect: the target function must return a URL or a transport (or a Promise of one)');
       }
-      return openTransport(isTransport(made) ? made : checkUrl(String(made)).href, this.#options);
+      if (isTransport(made)) return openTransport(made, this.#options);
+      const url = checkUrl(String(made));
+      // The CONNECT, credentials included, is made once from connect()'s options.
+      if (url.username || url.password) {
+        throw new TypeError('connect: the URL from the target function has a user name or password, which would not be sent: ' +
+          'give username and password in connect()\'s options');
+      }
+      return openTransport(url.href, this.#options);
     }
     if (this.#used) {
       if (typeof this.#target.reopen !== 'function') {

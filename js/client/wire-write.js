@@ -25,7 +25,7 @@
 // is the wasm's to check on these bytes.
 import { MqttError, shown } from '../errors.js';
 import { isWellFormed } from '../well-formed.js';
-import { invalid, integer, bytesOf } from '../packet-fields.js';
+import { invalid, integer, bytesOf, userPropertyValue } from '../packet-fields.js';
 import { connectVersion } from '../connect-version.js';
 import { PROPERTY_BY_NAME, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 
@@ -203,7 +203,7 @@ function properties(props, where, v5) {
   }
 }
 
-// { name: value | [values] } as User Property pairs (values as their String()).
+// { name: value | [values] } as User Property pairs.
 function userProperties(map, id) {
   if (typeof map !== 'object' || map === null) throw invalid('userProperties must be an object');
   for (const key in map) {
@@ -217,7 +217,7 @@ function userProperties(map, id) {
 function pair(id, key, value) {
   byte(id);
   tooLong(string(key, 'user property name'), 'User Property name');
-  tooLong(string(String(value), 'user property value'), 'User Property value');
+  tooLong(string(userPropertyValue(key, value), 'user property value'), 'User Property value');
 }
 
 function property(info, value) {

@@ -2,7 +2,7 @@
 // encoder (cpp/bindings/tape.hpp): words into the request area, strings and bytes
 // into the scratch area of wasm memory. Types are checked here, with messages that
 // name the field; the rules of MQTT are checked once, in C++.
-import { invalid, integer, bytesOf } from '../packet-fields.js';
+import { invalid, integer, bytesOf, userPropertyValue } from '../packet-fields.js';
 import { shown } from '../errors.js';
 import { connectVersion } from '../connect-version.js';
 import { isWellFormed } from '../well-formed.js';
@@ -168,13 +168,13 @@ export class TapeWriter {
         for (const one of value) {
           this.word(id);
           this.text(key, 'user property name');
-          this.text(String(one), 'user property value');
+          this.text(userPropertyValue(key, one), 'user property value');
           count++;
         }
       } else {
         this.word(id);
         this.text(key, 'user property name');
-        this.text(String(value), 'user property value');
+        this.text(userPropertyValue(key, value), 'user property value');
         count++;
       }
     }

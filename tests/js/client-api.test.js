@@ -133,7 +133,7 @@ for (const kind of KINDS) {
         await offlineZero;
         assert.equal(client.connected, true);
         assert.equal(client.reconnecting, false);
-        const lost = version === 5 ? ['disconnect', 'close', 'offline'] : ['close', 'offline'];
+        const lost = version === 5 ? ['disconnect', 'offline', 'close'] : ['offline', 'close'];
         assert.deepEqual(r.events.slice(0, lost.length), lost);
         assert.ok(r.events.includes('reconnect'));
         assert.equal(r.events.at(-1), 'connect');
@@ -524,6 +524,22 @@ test('a transport that cannot be reopened ends the client with a clear error; a 
   await takeOver(h, localId, 4);
   await until(() => lr.events.includes('connect'), 'reconnected through reopen()');
   await local.end();
+});
+
+test('a target function\'s URL with a user name or password is an error event, not a CONNECT without them', async (t) => {
+  const seen = [];
+  const h = await setup(t, { authenticate: (c) => { seen.push(c.username); return true; } });
+  const withCredentials = h.url.replace('mqtt://', 'mqtt://alice:secret@');
+  const client = h.track(connect(() => withCredentials, { reconnectPeriod: 0 }));
+  const r = record(client);
+  await until(() => r.errors.length > 0, 'the error event');
+  assert.ok(r.errors[0].cause instanceof TypeError, 'the attempt failed with a TypeError');
+  assert.match(r.errors[0].message, /URL from the target function has a user name or password, which would not be sent: give username and password in connect\(\)'s options/);
+  assert.deepEqual(seen, [], 'no CONNECT went out');
+  // Given in the options, they are sent on every attempt.
+  const good = h.track(await connectAsync(() => h.url, { username: 'alice', password: 'secret', reconnectPeriod: 0 }));
+  assert.deepEqual(seen, ['alice']);
+  await good.endAsync();
 });
 
 // The client keeps its keepalive timer armed while publishes move the deadline later,

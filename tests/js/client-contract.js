@@ -312,6 +312,7 @@ export function contractSuite({ client, target, version }) {
           assert.equal(p.contentType, sent.contentType, `${what}: contentType`);
           assert.equal(p.responseTopic, sent.responseTopic, `${what}: responseTopic`);
           sameBytes(p.correlationData, correlation, `${what}: correlationData`);
+          assert.ok(Buffer.isBuffer(p.correlationData), `${what}: correlationData is a Buffer, as MQTT.js gives it`);
           assert.deepEqual({ ...p.userProperties }, sent.userProperties, `${what}: userProperties (repeated names keep their order)`);
           assert.deepEqual([p.subscriptionIdentifier].flat(), [42], `${what}: subscriptionIdentifier`);
         }

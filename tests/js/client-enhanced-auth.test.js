@@ -52,6 +52,7 @@ test('handleAuth answers the challenge before CONNACK; client.auth(0x19) re-auth
   const [connack] = await next(client, 'connect');
   assert.equal(connack.reasonCode, 0);
   assert.equal(text(connack.properties.authenticationData), 'welcome');
+  assert.ok(Buffer.isBuffer(connack.properties.authenticationData), 'a Buffer in Node, as MQTT.js gives');
   assert.deepEqual(challenges, [[0x18, 'SCRAM-ish', 'challenge']]);
 
   const received = next(client, 'packetreceive');
