@@ -1,4 +1,4 @@
-// Browsers: a received payload is the Uint8Array itself (see payload.js).
-export function messagePayload(bytes) {
-  return bytes;
+// Browsers: a packet's bytes stay Uint8Arrays (see payload.js).
+export function applicationPacket(packet) {
+  return packet;
 }
