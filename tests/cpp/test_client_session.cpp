@@ -241,18 +241,19 @@ TEST_CASE("client: past max_queued a request fails at once with 0x97 Quota Excee
     h.expect<subscribe_packet>();
     CHECK(h.nothing_written());
   }
-  SECTION("beyond the server's Receive Maximum") {
+  SECTION("not while connected: beyond the server's Receive Maximum a burst waits whole") {
     client_harness h(connect_v(v5), o);
     h.connect_ok({prop(property_id::receive_maximum, 1)});
-    h.publish(1, "q", "1", qos::at_least_once);  // in flight
-    h.publish(2, "q", "2", qos::at_least_once);  // queued
-    h.publish(3, "q", "3", qos::at_least_once);  // queued
+    for (token t = 1; t <= 5; ++t) h.publish(t, "q", std::to_string(t), qos::at_least_once);
     CHECK(h.no_events());
-    h.publish(4, "q", "4", qos::at_least_once);
+    CHECK(h.written_count() == 1);  // one in flight, four waiting
+    CHECK(h.status().queued == 4);
+    // Offline, with more than max_queued waiting already: a new request fails.
+    h.hang_up();
+    h.publish(6, "q", "6", qos::at_least_once);
     auto e = h.expect_event(event_kind::failed);
-    CHECK(e.tok == 4);
+    CHECK(e.tok == 6);
     CHECK(e.code == reason_code::quota_exceeded);
-    CHECK(h.written_count() == 1);
   }
 }
 

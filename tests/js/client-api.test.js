@@ -353,8 +353,8 @@ test('backoffDelay: exponential, capped by maxReconnectPeriod, full jitter', () 
   assert.equal(backoffCap(0, { reconnectPeriod: 5000, maxReconnectPeriod: 1000 }), 5000);
 });
 
-test('the offline queue is bounded by maxQueued: past it a request rejects with 0x97', async (t) => {
-  const h = await setup(t);
+test('the offline queue is bounded by maxQueued: past it a request rejects with 0x97; a burst while connected waits whole', async (t) => {
+  const h = await setup(t, { receiveMaximum: 5 });
   const subscriber = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uniqueId('qsub') }));
   const got = [];
   subscriber.on('message', (topic, payload) => got.push(payload.toString()));
@@ -371,6 +371,13 @@ test('the offline queue is bounded by maxQueued: past it a request rejects with 
   await second;
   await until(() => got.length === 2, 'the two queued messages');
   assert.deepEqual(got.sort(), ['one', 'two']);
+  // Connected, a burst far beyond the server's Receive Maximum (5) and maxQueued (2)
+  // is sent whole, in order, as MQTT.js sends it: nothing is refused.
+  const burst = Array.from({ length: 300 }, (_, i) => client.publish('queue/burst', String(i), { qos: 1 }));
+  const outcomes = await Promise.allSettled(burst);
+  assert.deepEqual(outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason.message), []);
+  await until(() => got.length === 302, 'the burst');
+  assert.deepEqual(got.slice(2), burst.map((_, i) => String(i)));
   await client.end();
   await subscriber.end();
 });

@@ -117,7 +117,9 @@ void client::state::queue_first(std::vector<outbound>&& first) {
 }
 
 bool client::state::enqueue(outbound&& o) {
-  if (options.max_queued != 0 && queue.size() >= options.max_queued) {
+  // Only while offline: beyond the in-flight window a burst waits its turn, as much of
+  // it as the application makes (MQTT.js sends a burst whole; none of it may be lost).
+  if (options.max_queued != 0 && !connected && queue.size() >= options.max_queued) {
     fail_request(o.tok, make_error(reason_code::quota_exceeded,
                                    join_reason({"the queue is full: ", options.max_queued,
                                                 " requests are waiting already (maxQueued)"})));

@@ -45,8 +45,9 @@ struct client_options {
   // the CONNECT's Maximum Packet Size when the connect packet has none, and a bigger
   // incoming packet closes the connection with DISCONNECT 0x95.
   std::uint32_t max_packet_size = 268'435'460;
-  // Requests waiting in the queue (offline, or beyond the in-flight window). Past it
-  // a request fails at once with 0x97 Quota Exceeded. 0: no limit.
+  // Requests waiting in the queue while no connection is accepted. Past it a request
+  // made then fails at once with 0x97 Quota Exceeded. 0: no limit. While connected,
+  // requests beyond the in-flight window wait without a limit.
   std::uint32_t max_queued = 10'000;
   // QoS 0 publishes made while no connection is up are queued too (MQTT.js's
   // `queueQoSZero`); otherwise they fail at once.
