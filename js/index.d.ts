@@ -401,6 +401,8 @@ export interface BrokerStats {
   bytesSent: number;
   retained: number;
   subscriptions: number;
+  /** Bytes of the messages held (queued, in flight, retained, wills), as maxMessageBytes counts them. */
+  messageBytes: number;
 }
 
 export interface Broker {

@@ -188,15 +188,17 @@ extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_broker_shutdown(std::uint32_t
 }
 
 // Statistics as doubles: started_at, clients_connected, sessions, messages_received,
-// messages_sent, messages_dropped, bytes_received, bytes_sent, retained, subscriptions.
+// messages_sent, messages_dropped, bytes_received, bytes_sent, retained, subscriptions,
+// message_bytes.
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t mqttw_broker_stats(std::uint32_t h) {
-  static double words[10];
+  static double words[11];
   const broker_stats& s = handle(h).core.stats();
-  const double values[10] = {static_cast<double>(s.started_at), static_cast<double>(s.clients_connected),
+  const double values[11] = {static_cast<double>(s.started_at), static_cast<double>(s.clients_connected),
                              static_cast<double>(s.sessions), static_cast<double>(s.messages_received),
                              static_cast<double>(s.messages_sent), static_cast<double>(s.messages_dropped),
                              static_cast<double>(s.bytes_received), static_cast<double>(s.bytes_sent),
-                             static_cast<double>(s.retained), static_cast<double>(s.subscriptions)};
+                             static_cast<double>(s.retained), static_cast<double>(s.subscriptions),
+                             static_cast<double>(s.message_bytes)};
   std::memcpy(words, values, sizeof words);
   return address(words);
 }

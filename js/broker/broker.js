@@ -74,7 +74,8 @@ export class Broker {
   }
 
   // Counters: clientsConnected, sessions, messagesReceived, messagesSent,
-  // messagesDropped, bytesReceived, bytesSent, retained, subscriptions, startedAt.
+  // messagesDropped, bytesReceived, bytesSent, retained, subscriptions, messageBytes,
+  // startedAt.
   stats() {
     this.#checkOpen();
     return this.#core.stats();

@@ -87,10 +87,11 @@ export class BrokerCore {
 
   stats() {
     if (this.#failed) return null;
-    const w = new Float64Array(M.HEAPU8.buffer, M._mqttw_broker_stats(this.#handle), 10);
+    const w = new Float64Array(M.HEAPU8.buffer, M._mqttw_broker_stats(this.#handle), 11);
     return {
       startedAt: w[0], clientsConnected: w[1], sessions: w[2], messagesReceived: w[3], messagesSent: w[4],
       messagesDropped: w[5], bytesReceived: w[6], bytesSent: w[7], retained: w[8], subscriptions: w[9],
+      messageBytes: w[10],
     };
   }
 

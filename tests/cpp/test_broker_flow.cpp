@@ -203,7 +203,9 @@ TEST_CASE("max_message_bytes bounds the messages held: past it a PUBLISH is refu
     h.send(s, puback_packet{m.packet_id, reason_code::success, {}});
   }
   CHECK(h.nothing_for(s));
+  CHECK(h.b.stats().message_bytes == 0);  // every message counted was freed, exactly
   h.publish(pub, "mq", payload, qos::at_least_once, false, 5);
+  CHECK(h.b.stats().message_bytes == one);
   CHECK(h.expect<puback_packet>(pub).code == reason_code::success);
   CHECK(h.expect<publish_packet>(s).packet_id != 0);
 }

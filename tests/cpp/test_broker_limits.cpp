@@ -116,7 +116,8 @@ TEST_CASE("$SYS statistics are published every sys_interval seconds, with sensib
   CHECK(number_of(now["$SYS/broker/bytes/received"]) == received);
   CHECK(number_of(now["$SYS/broker/bytes/sent"]) == sent);
   CHECK(number_of(now["$SYS/broker/subscriptions/count"]) == 2);
-  // The eleven $SYS topics and m/r.
+  CHECK(number_of(now["$SYS/broker/store/messages/bytes"]) > 0);
+  // The twelve $SYS topics and m/r.
   CHECK(number_of(now["$SYS/broker/retained messages/count"]) == now.size() + 1);
   h.advance(10'000);
   auto later = sys_messages(h, sys);

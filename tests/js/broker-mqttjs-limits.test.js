@@ -230,6 +230,8 @@ scenario('maxMessageBytes: past the bytes of messages held, a publish is refused
   if (h.v5) assert.equal(fourth?.code, 0x97, 'Quota exceeded');
   else assert.equal(fourth, null, '3.1.1 is acknowledged all the same [MQTT-3.3.5-2]');
   assert.equal(h.broker.stats().messagesDropped - dropped, 1);
+  const held = h.broker.stats().messageBytes;
+  assert.ok(held > 3 * MiB.length && held <= 3.5 * 1024 * 1024, `the three queued messages are held: ${held} bytes`);
   const back = await h.connect(session);
   await messagesUntil(back, 3, 'the three queued messages');
   await sleep(50);

@@ -74,7 +74,7 @@ void broker::state::on_connect(connection& c, const connect_packet& p, std::uint
     }
     const auto q = std::min(w.qos, options.maximum_qos);
     ci.will = message::from_publish(w.topic, w.payload, q, w.retain && options.retain_available, w.props, now,
-                                    &message_bytes);
+                                    &stats.message_bytes);
     ci.will_delay = number_property(w.props, property_id::will_delay_interval, 0);
   }
   if (!ci.auth_method.empty() && !options.hook_enhanced_auth) {

@@ -51,7 +51,7 @@ void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t n
     ++stats.messages_dropped;
     return acknowledge_publish(c, p.qos, p.packet_id, reason_code::quota_exceeded);  // max_message_bytes
   }
-  message_ptr m = message::from_publish(topic, p.payload, p.qos, p.retain, p.props, now, &message_bytes);
+  message_ptr m = message::from_publish(topic, p.payload, p.qos, p.retain, p.props, now, &stats.message_bytes);
   if (is_broker_topic(topic)) return accept_publish(c, m, p.packet_id, reason_code::not_authorized, now);
   if (options.hook_authorize_publish) {
     request r = publish_request(s.client_id, *m);
@@ -95,7 +95,7 @@ bool is_broker_topic(std::string_view topic) {
 }
 
 bool broker::state::message_fits(std::size_t bytes) const {
-  return options.max_message_bytes == 0 || message_bytes + bytes <= options.max_message_bytes;
+  return options.max_message_bytes == 0 || stats.message_bytes + bytes <= options.max_message_bytes;
 }
 
 void broker::state::release_will(const message_ptr& will, std::uint64_t now) {

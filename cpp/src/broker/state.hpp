@@ -161,9 +161,8 @@ struct broker::state {
   explicit state(broker_options o);
 
   broker_options options;
-  // The bytes of every message alive (message::from_publish's `held`). Declared before
-  // everything that holds messages, so that it outlives them.
-  std::uint64_t message_bytes = 0;
+  // stats.message_bytes counts the bytes of every message alive (message::from_publish's
+  // `held`): declared before everything that holds messages, so that it outlives them.
   broker_stats stats;
   batch out;
   topic_tree subscriptions;

@@ -79,7 +79,7 @@ void broker::state::run_timers(std::uint64_t now) {
 void broker::state::publish_sys(std::uint64_t now) {
   const auto put = [&](std::string_view topic, const std::string& value) {
     const bytes_view payload{reinterpret_cast<const std::uint8_t*>(value.data()), value.size()};
-    publish_internal(message::from_publish(topic, payload, qos::at_most_once, true, {}, now, &message_bytes), nullptr, now);
+    publish_internal(message::from_publish(topic, payload, qos::at_most_once, true, {}, now, &stats.message_bytes), nullptr, now);
   };
   const auto n = [](std::uint64_t v) { return std::to_string(v); };
   put("$SYS/broker/version", options.version_text);
@@ -93,6 +93,7 @@ void broker::state::publish_sys(std::uint64_t now) {
   put("$SYS/broker/bytes/sent", n(stats.bytes_sent));
   put("$SYS/broker/subscriptions/count", n(stats.subscriptions));
   put("$SYS/broker/retained messages/count", n(retained.size()));
+  put("$SYS/broker/store/messages/bytes", n(stats.message_bytes));
 }
 
 void broker::state::shutdown_all(std::uint64_t now) {

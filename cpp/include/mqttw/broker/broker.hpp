@@ -162,6 +162,7 @@ struct broker_stats {
   std::uint64_t bytes_sent = 0;
   std::uint32_t retained = 0;
   std::uint32_t subscriptions = 0;
+  std::uint64_t message_bytes = 0;  // the messages held, as max_message_bytes counts them
 };
 
 class broker {
