@@ -247,7 +247,7 @@ export class MqttClient extends Emitter {
     if (this.#timer.core !== null) this.#setCoreTimer(this.#coreTimerAt);
     // MQTT.js says 'offline' from its own 'close' listener, which runs before the
     // application's: first 'offline', then 'close'.
-    if (retry && this.#ending === null && !this.#reconnecting && this.#mayRetry()) {
+    if (retry && !this.#reconnecting && this.#retrying() && this.#source.reopenable) {
       this.#reconnecting = true;
       this.#emit('offline');
     }
@@ -259,14 +259,15 @@ export class MqttClient extends Emitter {
     }
   }
 
-  // Whether a lost connection will be tried again.
-  #mayRetry() {
-    return this.#core !== null && this.options.reconnectPeriod !== 0 && !this.#noRetry && this.#source.reopenable;
+  // Whether a lost connection is to be tried again (if its transport can be reopened).
+  #retrying() {
+    return this.#core !== null && this.#ending === null && this.options.reconnectPeriod !== 0 && !this.#noRetry;
   }
 
+  // After 'close': the next attempt's timer ('offline' was said before 'close').
   #planRetry() {
     const o = this.options;
-    if (this.#core === null || this.#ending !== null || o.reconnectPeriod === 0 || this.#noRetry) {
+    if (!this.#retrying()) {
       this.#reconnecting = false;
       return;
     }
@@ -275,10 +276,6 @@ export class MqttClient extends Emitter {
       this.#emit('error', new Error(`cannot reconnect: ${NOT_REOPENABLE}`));
       this.end(true);
       return;
-    }
-    if (!this.#reconnecting) {
-      this.#reconnecting = true;
-      this.#emit('offline');
     }
     const delay = backoffDelay(this.#retries++, o);
     this.#reconnectDelay = delay;

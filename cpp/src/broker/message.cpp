@@ -72,14 +72,13 @@ std::shared_ptr<const message> message::make(std::string_view topic, bytes_view 
   copy_properties(props, passes_through, at, m->props);
   if (held) {
     m->held_ = held;
-    m->counted_ = counted_size(topic, payload) + m->storage_.size();
-    *held += m->counted_;
+    *held += m->counted();
   }
   return m;
 }
 
 message::~message() {
-  if (held_) *held_ -= counted_;
+  if (held_) *held_ -= counted();
 }
 
 }  // namespace mqttw::broker

@@ -87,11 +87,15 @@ void broker::state::acknowledge_publish(connection& c, mqttw::qos q, std::uint16
 
 bool is_broker_topic(std::string_view topic) {
   if (topic.substr(0, 4) != "$SYS") return false;
-  constexpr std::string_view bridges = "$SYS/broker/connection/";
-  constexpr std::string_view state = "/state";
-  if (topic.size() <= bridges.size() + state.size() || topic.substr(0, bridges.size()) != bridges) return true;
-  const std::string_view name = topic.substr(bridges.size(), topic.size() - bridges.size() - state.size());
-  return topic.substr(topic.size() - state.size()) != state || name.find('/') != std::string_view::npos;
+  // Level by level against $SYS/broker/connection/+/state; the name may be any level.
+  constexpr std::string_view bridge_state[] = {"$SYS", "broker", "connection", "+", "state"};
+  bool last = false;
+  for (const std::string_view expected : bridge_state) {
+    if (last) return true;  // fewer levels
+    const std::string_view level = take_topic_level(topic, last);
+    if (expected != "+" && level != expected) return true;
+  }
+  return !last;  // more levels
 }
 
 bool broker::state::message_fits(std::size_t bytes) const {

@@ -8,6 +8,10 @@ namespace mqttw::broker {
 
 void broker::state::on_subscribe(connection& c, const subscribe_packet& p, std::uint64_t now) {
   const bool v5 = c.version == protocol_version::v5;
+  // A 3.1.1 bridge has no subscription options to ask for what a bridge needs: not its
+  // own messages back (a loop), and the retain flag as published (so that the other
+  // broker keeps retained messages). Mosquitto grants both to such a bridge.
+  const bool bridge311 = c.bridge && !v5;
   session& s = *c.sess;
   std::uint32_t sub_id = 0;
   if (v5) {
@@ -20,10 +24,6 @@ void broker::state::on_subscribe(connection& c, const subscribe_packet& p, std::
   for (const subscription& sub : p.subscriptions) {
     pending_subscribe::entry e{};
     e.filter = std::string(sub.filter);
-    // A 3.1.1 bridge has no subscription options to ask for what a bridge needs: not
-    // its own messages back (a loop), and the retain flag as published (so that the
-    // other broker keeps retained messages). Mosquitto grants both to such a bridge.
-    const bool bridge311 = c.bridge && !v5;
     e.options = {std::min(sub.max_qos, options.maximum_qos), sub.no_local || bridge311,
                  sub.retain_as_published || bridge311, sub.retain_handling, sub_id};
     shared_filter shared{};

@@ -61,8 +61,9 @@ struct message {
                                              bool retain, const properties& props, bool expires,
                                              std::uint32_t interval, std::uint64_t now, std::uint64_t* held);
 
+  std::size_t counted() const { return counted_size(topic, payload) + storage_.size(); }
+
   std::uint64_t* held_ = nullptr;
-  std::size_t counted_ = 0;
 
   std::vector<std::uint8_t> storage_;
 };
