@@ -622,8 +622,11 @@ export type Callback<T> = (err: Error | null, result?: T) => void;
  * connectAsync and reach 'error'; failed requests reject their Promise.
  */
 export interface ClientError extends MqttError {
-  /** The reason code, or the socket's error code (ECONNREFUSED ...) for a transport error. */
-  code: number | string;
+  /**
+   * The reason code, or the socket's error code (ECONNREFUSED ...) for a transport error.
+   * Absent from an argument error (a forbidden topic, QoS 3, ...), which has reasonCode only.
+   */
+  code?: number | string;
   /** 3.1.1: the CONNACK return code of a refusal. */
   returnCode?: number;
   /** The CONNACK of a refusal, or the 5.0 PUBACK or PUBREC that refused a publish. */

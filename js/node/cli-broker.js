@@ -3,7 +3,7 @@
 // Bad flags and values print one line on stderr and exit with 2; errors while starting
 // (a port in use, a bad password file) print one line and exit with 1.
 import { NUMBER_OPTIONS } from '../broker/options.js';
-import { UsageError, boolean, formatRows, integer, nonEmpty, port, qos, readFileForCommand, readFlags, withHint } from './cli-flags.js';
+import { UsageError, boolean, formatRows, integer, nonEmpty, port, qos, readFileForCommand, readFlags, valueOf, withHint } from './cli-flags.js';
 import { waitForSignal } from './cli-signal.js';
 import { hostForUrl } from './url-host.js';
 
@@ -55,7 +55,8 @@ export function brokerHelp() {
   rows.push(['-h, --help', 'this help']);
   return `Usage: mqtt-wasm broker [flags]
 
-Runs a broker until SIGINT or SIGTERM, and prints the address of each listener.
+Runs a broker until SIGINT or SIGTERM, and prints the address of each listener. A
+listener flag may be repeated, for more ports of that kind.
 
 Flags:
 ${formatRows(rows)}
@@ -70,24 +71,26 @@ Example:
 
 /**
  * The broker command's flags, read: { help: true }, or { options, listen, files } where
- * options is for createBroker, listen for broker.listen (without key and cert), and
- * files holds the paths given by --key, --cert, --password-file and --acl-file.
- * Throws UsageError for bad flags and values.
+ * options is for createBroker, listen for broker.listen (without key and cert; each
+ * kind's ports as a list, in the order given), and files holds the paths given by --key,
+ * --cert, --password-file and --acl-file. Throws UsageError for bad flags and values.
  */
 export function parseBrokerArgs(argv) {
-  const { help, values } = readFlags(argv, BROKER_FLAGS.map(([name, , , read]) => ({ name, read })), { helpShort: 'h' });
+  const flags = BROKER_FLAGS.map(([name, , , read]) => ({ name, read, multiple: LISTENERS.includes(name) }));
+  const { help, values } = readFlags(argv, flags, { helpShort: 'h' });
   if (help) return { help: true };
 
   const result = { options: {}, listen: {}, files: {} };
-  for (const [flag, target, key, read] of BROKER_FLAGS) {
-    if (values[flag] !== undefined) result[target][key] = read(values[flag].value, values[flag].as);
-  }
+  BROKER_FLAGS.forEach(([, target, key], i) => {
+    const value = valueOf(values, flags[i]);
+    if (value !== undefined) result[target][key] = value;
+  });
   const { options, listen, files } = result;
   const packetSize = options.maxPacketSize ?? NUMBER_OPTIONS.maxPacketSize[0];
   if (options.maxBufferedBytes !== undefined && options.maxBufferedBytes < packetSize) {
     throw new UsageError(`--max-buffered-bytes must be at least the largest packet (--max-packet-size, ${packetSize}), got "${options.maxBufferedBytes}"`);
   }
-  if (!LISTENERS.some((kind) => listen[kind] !== undefined)) listen.tcp = 1883;
+  if (!LISTENERS.some((kind) => listen[kind] !== undefined)) listen.tcp = [1883];
   const secure = ['tls', 'wss'].filter((kind) => listen[kind] !== undefined);
   if (secure.length > 0) {
     const missing = ['key', 'cert'].filter((name) => files[name] === undefined);
@@ -115,16 +118,18 @@ export async function runBroker(parsed, io) {
     Object.assign(options, await aclAuthorizer(files.aclFile));
   }
   const broker = await createBroker(options);
-  let addresses;
+  const shared = Object.fromEntries(Object.entries(listen).filter(([key]) => !LISTENERS.includes(key)));
   try {
-    addresses = await broker.listen(listen);
+    // One broker.listen() per port, so that a kind may have several.
+    for (const kind of LISTENERS) {
+      for (const port of listen[kind] ?? []) {
+        const address = (await broker.listen({ ...shared, [kind]: port }))[kind];
+        io.stdout.write(`mqtt-wasm broker listening on ${SCHEMES[kind]}://${hostForUrl(address.host)}:${address.port}\n`);
+      }
+    }
   } catch (err) {
     await broker.close().catch(() => {});
     throw err;
-  }
-  for (const kind of LISTENERS) {
-    const address = addresses?.[kind];
-    if (address) io.stdout.write(`mqtt-wasm broker listening on ${SCHEMES[kind]}://${hostForUrl(address.host)}:${address.port}\n`);
   }
   await (io.signal ?? waitForSignal());
   await broker.close();

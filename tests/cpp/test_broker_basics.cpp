@@ -253,6 +253,27 @@ TEST_CASE("clients cannot publish to $SYS", "[broker]") {
   CHECK(h.nothing_for(sub));
 }
 
+TEST_CASE("clients cannot publish to $share/..., a shared subscription's syntax, nor set a will there, as in Mosquitto",
+          "[broker]") {
+  const auto v = GENERATE(v311, v5);
+  broker_harness h;
+  const auto sub = h.connect("s", v5);
+  h.subscribe(sub, "$share/g/t");
+  h.subscribe(sub, "t");
+  const auto pub = h.connect("p", v);
+  const auto retained = h.b.stats().retained;  // the $SYS statistics
+  h.publish(pub, "$share/g/t", "x", qos::at_least_once, true, 1);
+  // 3.1.1 has no way to say no [MQTT-3.3.5-2]: acknowledged, and dropped all the same.
+  CHECK(h.expect<puback_packet>(pub).code == (v == v5 ? reason_code::not_authorized : reason_code::success));
+  CHECK(h.nothing_for(sub));
+  CHECK(h.b.stats().retained == retained);
+  connect_packet p{};
+  p.version = v5;
+  p.client_id = "w";
+  p.will = will_message{"$share/g/t", view("0"), qos::at_most_once, false, {}};
+  CHECK(h.expect<connack_packet>(h.open_with(p)).code == reason_code::not_authorized);
+}
+
 TEST_CASE("$SYS/broker/connection/{name}/state is open to clients, for Mosquitto bridges' notifications, as in "
           "Mosquitto", "[broker]") {
   broker_harness h;

@@ -307,6 +307,22 @@ TEST_CASE("keepalive: no packet for 1.5 x Keep Alive closes the connection, 0x8D
   CHECK(payload_of(h, w) == "timed out");
 }
 
+TEST_CASE("keepalive hears whole packets: bytes of one that never completes do not hold the connection [MQTT-3.1.2-22]",
+          "[broker]") {
+  broker_harness h;
+  const auto c = h.connect("c", v5, true, {}, 10);
+  h.send_bytes(c, {0x30, 0x7F});  // a PUBLISH of 127 bytes, begun
+  for (int i = 0; i < 14; ++i) {
+    h.advance(1'000);
+    h.send_bytes(c, {0x00});  // one more byte each second: 16 in all, never the whole packet
+  }
+  h.advance(900);
+  CHECK_FALSE(h.is_closed(c));
+  h.advance(100);
+  REQUIRE(h.is_closed(c));
+  CHECK(h.close_reason(c) == reason_code::keep_alive_timeout);
+}
+
 TEST_CASE("Keep Alive 0 turns the keepalive off", "[broker]") {
   broker_harness h;
   const auto c = h.connect("c", v5, true, {}, 0);

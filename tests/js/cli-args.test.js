@@ -26,19 +26,20 @@ test('every flag lands on its option', () => {
       retainAvailable: false, maxInflight: 5, maxQueued: 0, maxConnections: 1000, maxSubscriptions: 50,
       maxTopicLevels: 12, sysInterval: 0,
     },
-    listen: { tcp: 1884, ws: 8081, tls: 8884, wss: 8444, host: '0.0.0.0' },
+    listen: { tcp: [1884], ws: [8081], tls: [8884], wss: [8444], host: '0.0.0.0' },
     files: { key: 'k.pem', cert: 'c.pem', passwordFile: 'passwd', aclFile: 'acl' },
   });
   assert.deepEqual(parseBrokerArgs(['--retain-available=true', '--max-qos=0']).options, { retainAvailable: true, maximumQos: 0 });
-  assert.equal(parseBrokerArgs(['--tcp', '1', '--tcp', '2']).listen.tcp, 2, 'the last of a repeated flag');
+  assert.deepEqual(parseBrokerArgs(['--tcp', '1', '--ws', '3', '--tcp', '2']).listen, { tcp: [1, 2], ws: [3] }, 'a listener flag repeated: each port');
+  assert.equal(parseBrokerArgs(['--max-qos', '1', '--max-qos', '2']).options.maximumQos, 2, 'the last of another flag repeated');
 });
 
 test('defaults: TCP 1883 when no listener is given; port 0 is allowed', () => {
-  assert.deepEqual(parseBrokerArgs([]), { options: {}, listen: { tcp: 1883 }, files: {} });
-  assert.deepEqual(parseBrokerArgs(['--host', '::1']).listen, { host: '::1', tcp: 1883 });
-  assert.deepEqual(parseBrokerArgs(['--ws', '8080']).listen, { ws: 8080 });
-  assert.deepEqual(parseBrokerArgs(['--tcp', '0', '--ws', '0']).listen, { tcp: 0, ws: 0 });
-  assert.deepEqual(parseBrokerArgs(['--tls', '8883', '--key', 'k', '--cert', 'c']).listen, { tls: 8883 });
+  assert.deepEqual(parseBrokerArgs([]), { options: {}, listen: { tcp: [1883] }, files: {} });
+  assert.deepEqual(parseBrokerArgs(['--host', '::1']).listen, { host: '::1', tcp: [1883] });
+  assert.deepEqual(parseBrokerArgs(['--ws', '8080']).listen, { ws: [8080] });
+  assert.deepEqual(parseBrokerArgs(['--tcp', '0', '--ws', '0']).listen, { tcp: [0], ws: [0] });
+  assert.deepEqual(parseBrokerArgs(['--tls', '8883', '--key', 'k', '--cert', 'c']).listen, { tls: [8883] });
 });
 
 test('bad values: one message naming the flag', () => {

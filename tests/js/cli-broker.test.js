@@ -111,3 +111,23 @@ test('mqtt-wasm broker: a port in use is one clear line and exit status 1', asyn
     first.child.kill('SIGKILL');
   }
 });
+
+test('mqtt-wasm broker: a repeated listener flag opens each port, for one broker', async () => {
+  const run = startCli(['--tcp', '0', '--tcp', '0', '--sys-interval', '0']);
+  const clients = [];
+  try {
+    const urls = await run.ready;
+    assert.equal(urls.length, 2);
+    assert.notEqual(new URL(urls[0]).port, new URL(urls[1]).port);
+    const [a, b] = await Promise.all(urls.map((url) => mqtt.connectAsync(url, { reconnectPeriod: 0 })));
+    clients.push(a, b);
+    await a.subscribeAsync('across');
+    const got = new Promise((resolve) => a.on('message', (topic, payload) => resolve(payload.toString())));
+    await b.publishAsync('across', 'one broker');
+    assert.equal(await got, 'one broker');
+  } finally {
+    await Promise.all(clients.map((c) => c.endAsync()));
+    run.child.kill('SIGTERM');
+    assert.equal((await run.exited).code, 0);
+  }
+});

@@ -79,8 +79,10 @@ const batch& broker::on_bytes(conn_id conn, bytes_view bytes, std::uint64_t now)
   if (!c && !s.shut_down) c = s.open(conn, now);  // a host may skip on_open
   if (c) {
     s.stats.bytes_received += bytes.size();
-    c->last_rx = now;
     if (c->paused()) {
+      // Held unread, so no packet can be told apart: the client is not blamed for the
+      // broker's wait, and these bytes count as heard.
+      c->last_rx = now;
       c->held_raw.insert(c->held_raw.end(), bytes.begin(), bytes.end());
       if (!c->reading_paused && c->held_raw.size() >= s.options.held_input_limit) {
         c->reading_paused = true;  // the rest waits in the socket, not here
@@ -247,6 +249,9 @@ void broker::state::feed(connection& c, bytes_view bytes, std::uint64_t now) {
   }
   packets.clear();
   const error err = c.dec.push(bytes, packets);
+  // Keepalive hears whole packets only [MQTT-3.1.2-22]: a trickle of bytes that never
+  // completes one does not hold the connection open.
+  if (!packets.empty()) c.last_rx = now;
   auto batch_packets = std::move(packets);  // process() may feed nothing else, but stay safe
   for (std::size_t i = 0; i < batch_packets.size(); ++i) {
     if (c.phase == conn_phase::closed) return;

@@ -68,7 +68,7 @@ void broker::state::on_connect(connection& c, const connect_packet& p, std::uint
       return refuse_connect(c, reason_code::retain_not_supported, now);  // [MQTT-3.2.2-13]
     }
     if (topic_levels(w.topic) > options.max_topic_levels) return refuse_connect(c, reason_code::topic_name_invalid, now);
-    if (is_broker_topic(w.topic)) return refuse_connect(c, reason_code::not_authorized, now);
+    if (is_reserved_topic(w.topic)) return refuse_connect(c, reason_code::not_authorized, now);
     if (!message_fits(message::counted_size(w.topic, w.payload))) {
       return refuse_connect(c, reason_code::quota_exceeded, now);  // max_message_bytes
     }

@@ -52,7 +52,7 @@ void broker::state::on_publish(connection& c, publish_packet& p, std::uint64_t n
     return acknowledge_publish(c, p.qos, p.packet_id, reason_code::quota_exceeded);  // max_message_bytes
   }
   message_ptr m = message::from_publish(topic, p.payload, p.qos, p.retain, p.props, now, &stats.message_bytes);
-  if (is_broker_topic(topic)) return accept_publish(c, m, p.packet_id, reason_code::not_authorized, now);
+  if (is_reserved_topic(topic)) return accept_publish(c, m, p.packet_id, reason_code::not_authorized, now);
   if (options.hook_authorize_publish) {
     request r = publish_request(s.client_id, *m);
     pending_request pr{};
@@ -85,11 +85,14 @@ void broker::state::acknowledge_publish(connection& c, mqttw::qos q, std::uint16
   }
 }
 
-bool is_broker_topic(std::string_view topic) {
-  if (topic.substr(0, 4) != "$SYS") return false;
-  // Level by level against $SYS/broker/connection/+/state; the name may be any level.
-  constexpr std::string_view bridge_state[] = {"$SYS", "broker", "connection", "+", "state"};
+bool is_reserved_topic(std::string_view topic) {
   bool last = false;
+  const std::string_view first = take_topic_level(topic, last);
+  if (first == "$share") return true;
+  if (first.substr(0, 4) != "$SYS") return false;
+  if (first != "$SYS") return true;  // $SYSx/... too, as any topic that starts "$SYS"
+  // Level by level against $SYS/broker/connection/+/state; the name may be any level.
+  constexpr std::string_view bridge_state[] = {"broker", "connection", "+", "state"};
   for (const std::string_view expected : bridge_state) {
     if (last) return true;  // fewer levels
     const std::string_view level = take_topic_level(topic, last);

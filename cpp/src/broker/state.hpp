@@ -25,10 +25,12 @@ inline constexpr std::uint32_t session_never_expires = 0xFFFFFFFF;
 
 struct connection;
 
-// $SYS is the broker's: no client publishes there, nor sets a will there. Except, as in
-// Mosquitto, $SYS/broker/connection/{name}/state, where a Mosquitto bridge publishes
-// its state and sets its will (notifications, on by default).
-bool is_broker_topic(std::string_view topic);
+// Topics no client publishes to, nor sets a will on, as in Mosquitto (0x87):
+// - $SYS is the broker's, except $SYS/broker/connection/{name}/state, where a Mosquitto
+//   bridge publishes its state and sets its will (notifications, on by default);
+// - $share/... is the syntax of a shared subscription's filter (section 4.8.2): no
+//   subscription could receive a message published there.
+bool is_reserved_topic(std::string_view topic);
 
 // A QoS 1/2 message on its way to a client, or waiting for room to go.
 struct delivery {
