@@ -438,9 +438,12 @@ export interface ClientTransport {
  */
 export type ConnectTarget =
   | string
-  | URL
+  | GlobalURL
   | ClientTransport
-  | (() => string | URL | ClientTransport | Promise<string | URL | ClientTransport>);
+  | (() => string | GlobalURL | ClientTransport | Promise<string | GlobalURL | ClientTransport>);
+
+/** The platform's URL (the DOM's, or Node's from @types/node); `never` when the program has neither. */
+export type GlobalURL = typeof globalThis extends { URL: new (url: string) => infer U } ? U : never;
 
 /** The payloads a client sends: strings are sent as UTF-8. */
 export type PayloadInput = string | Uint8Array | ArrayBufferView | ArrayBuffer;
@@ -646,17 +649,21 @@ export interface SubscribeError extends MqttError {
   packet: SubackPacket;
 }
 
-/** A message's payload: a Buffer in Node (payload.toString() is the text), a Uint8Array elsewhere. */
-export type MessagePayload = Uint8Array;
+/**
+ * A message's payload: a Buffer in Node (payload.toString() is the text), a Uint8Array
+ * elsewhere. Typed as Node's Buffer when the program has Node's types (@types/node).
+ */
+export type MessagePayload = typeof globalThis extends { Buffer: { alloc(size: number): infer B } } ? B : Uint8Array;
 
 export interface MqttClientEvents {
   connect: (connack: ConnackPacket) => void;
-  message: (topic: string, payload: MessagePayload, packet: PublishPacket) => void;
+  message: (topic: string, payload: MessagePayload, packet: PublishPacket & { payload: MessagePayload }) => void;
   reconnect: () => void;
   offline: () => void;
   close: () => void;
   disconnect: (packet: DisconnectPacket) => void;
-  error: (err: ClientError | Error) => void;
+  /** A ClientError, or a plain Error (a store's, `cannot reconnect: ...`) without `code`. */
+  error: (err: ClientError | (Error & { code?: undefined })) => void;
   end: () => void;
   packetsend: (packet: Packet) => void;
   packetreceive: (packet: Packet) => void;

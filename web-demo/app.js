@@ -75,11 +75,19 @@ async function main() {
     { profiles, onChoose: (profile) => { profiles.choose(profile.id); use(profile); } },
   );
 
+  // Profiles chosen quickly one after another: each session is closed once, in turn, and
+  // only the last choice opens one.
+  let choice = 0;
+  let closing = Promise.resolve();
   async function use(profile) {
+    const mine = ++choice;
     const previous = session;
     session = null;
     connection.setActive(profile);
-    await previous?.close();
+    const closed = closing.then(() => previous?.close());
+    closing = closed.catch(() => {});  // a failed close is this call's to report; the next still goes
+    await closed;
+    if (mine !== choice) return;
     tree.clear();
     sys.clear();
     session = openSession(profile, {

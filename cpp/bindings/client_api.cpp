@@ -81,8 +81,8 @@ struct client_handle {
       w[3] = e.packet_id;
       w[4] = e.session_present ? 1 : 0;
       w[5] = e.packet;
-      w[6] = e.reason.empty() ? 0 : text(e.reason);
-      w[7] = static_cast<std::int32_t>(e.reason.size());
+      w[6] = e.text.empty() ? 0 : text(e.text);
+      w[7] = static_cast<std::int32_t>(e.text.size());
       w += event_words;
     }
     if (packets.size() < b.packets.size() * packet_words) packets.resize(b.packets.size() * packet_words);

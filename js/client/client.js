@@ -29,7 +29,7 @@ import { PacketTap } from './packet-tap.js';
 import { applicationPacket } from './payload.js';
 import { ackCode, authPacket, disconnectPacket, publishPacket, splitArguments, subscribePacket, unsubscribePacket } from './requests.js';
 import { StoreLink } from './store-link.js';
-import { MqttError } from '../errors.js';
+import { MqttError, shown } from '../errors.js';
 import { closeError, lostBeforeConnackError, publishRefusedError, refusalError, requestError, subscribeRefusedError, timeoutError, transportError } from './failures.js';
 
 // end() waits this long at most for in-flight messages to complete.
@@ -49,6 +49,7 @@ class Request {
     this.packet = packet;                // a QoS 1/2 publish to store
     this.subscriptions = subscriptions;
     this.messageId = undefined;          // the packet id the store knows it by
+    this.restoring = false;              // being handed to the core from the store
     this.resolve = undefined;
     this.reject = undefined;
     this.promise = undefined;
@@ -178,11 +179,25 @@ export class MqttClient extends Emitter {
     const now = Date.now();
     for (const { publish, released } of stored) {
       const token = this.#token();
-      const entry = new Request('publish', publish.qos, publish, undefined);
-      entry.messageId = publish.messageId;
+      const entry = new Request('publish', publish?.qos, publish, undefined);
+      entry.messageId = publish?.messageId;
+      entry.restoring = true;
       this.#pending.set(token, entry);
-      core.restore(token, publish, released, now);
+      try {
+        core.restore(token, publish, released, now);
+      } catch (err) {
+        this.#pending.delete(token);
+        this.#unrestorable(entry, err.message);
+      }
+      entry.restoring = false;
     }
+  }
+
+  // One message from the store that the session cannot take (a messageId given twice,
+  // a topic no PUBLISH may have, QoS 0, ...): said, and left in the store, since
+  // deleting it by its messageId could delete another message.
+  #unrestorable(entry, why) {
+    this.#emit('error', new Error(`store.list() gave a message that cannot be resent (messageId ${shown(entry.messageId)}): ${why}`));
   }
 
   #startAttempt() {
@@ -300,7 +315,7 @@ export class MqttClient extends Emitter {
       message: (packet) => { if (live()) this.#onMessage(packet); },
       completed: (token, code, packet) => { if (live()) this.#onCompleted(token, code, packet); },
       failed: (token, code, text) => { if (live()) this.#onFailed(token, code, text); },
-      stored: (token, packetId) => { if (live()) this.#onStored(token, packetId); },
+      stored: (token, packetId, topic) => { if (live()) this.#onStored(token, packetId, topic); },
       released: (token, packetId) => { if (live()) this.#store?.released(packetId); },
       auth: (packet) => { if (live()) this.#onAuth(applicationPacket(packet)); },
       disconnected: (packet) => {
@@ -418,6 +433,7 @@ export class MqttClient extends Emitter {
   }
 
   #fail(p, code, text) {
+    if (p.restoring) return this.#unrestorable(p, text);
     // An ended client keeps in the store what its session may resume.
     const keep = this.#abandoning && !this.options.clean;
     if (!keep) this.#store?.done(p);
@@ -425,9 +441,9 @@ export class MqttClient extends Emitter {
     if (this.#timer.end !== null) this.#checkDrained();
   }
 
-  #onStored(token, packetId) {
+  #onStored(token, packetId, topic) {
     const p = this.#pending.get(token);
-    if (p !== undefined && p.packet !== undefined) this.#store?.sent(p, packetId);
+    if (p !== undefined && p.packet !== undefined) this.#store?.sent(p, packetId, topic);
   }
 
   #onAuth(packet) {

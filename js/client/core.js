@@ -6,7 +6,9 @@
 //   sink.message(publish)                         topic resolved from its alias
 //   sink.completed(token, code, packet?)          PUBACK / PUBCOMP / SUBACK / UNSUBACK
 //   sink.failed(token, code, reason)              nothing was sent for the request
-//   sink.stored(token, packetId), sink.released(token, packetId)   with reportStoreEvents
+//   sink.stored(token, packetId, topic), sink.released(token, packetId)   with
+//                                                 reportStoreEvents; topic: what an
+//                                                 alias with an empty topic stood for, else ''
 //   sink.auth(auth), sink.disconnected(disconnect), sink.resubscribed(suback)
 //   sink.output(length)                           takeOutput() has bytes: flush soon
 //   sink.close(reasonCode, text)                  close the transport after the output
@@ -419,14 +421,15 @@ export class ClientCore {
 }
 
 // Hands one event to the sink.
-function event(sink, kind, token, code, packetId, sessionPresent, packet, reason) {
+// `text`: a failure's reason, or a stored publish's topic (client.hpp's event::text).
+function event(sink, kind, token, code, packetId, sessionPresent, packet, text) {
   switch (kind) {
     case CONNECTED: return sink.connected(packet, sessionPresent !== 0);
     case REFUSED: return sink.refused(packet, code);
     case MESSAGE: return sink.message(packet);
     case COMPLETED: return sink.completed(token, code, packet);
-    case FAILED: return sink.failed(token, code, reason);
-    case STORED: return sink.stored(token, packetId);
+    case FAILED: return sink.failed(token, code, text);
+    case STORED: return sink.stored(token, packetId, text);
     case RELEASED: return sink.released(token, packetId);
     case AUTH: return sink.auth(packet);
     case DISCONNECTED: return sink.disconnected(packet);

@@ -6,5 +6,5 @@ export type * from './index.js' with { 'resolution-mode': 'import' };
 /** Loads mqtt-wasm/client (once) and resolves to its ES module API. */
 export function load(): Promise<typeof client>;
 /** connectAsync of 'mqtt-wasm/client', after load(). */
-export function connectAsync(target: client.ConnectTarget, options?: client.ClientOptions): Promise<client.MqttClient>;
+export function connectAsync(target: client.ConnectTarget | undefined, options?: client.ClientOptions): Promise<client.MqttClient>;
 export function connectAsync(options?: client.ClientOptions): Promise<client.MqttClient>;

@@ -1,5 +1,7 @@
 // The client's side of a store (store.js): what it puts there as messages go out and
 // are released, what it deletes as they complete, and what it reads back at the start.
+import { shown } from '../errors.js';
+
 const encoder = new TextEncoder();
 
 export class StoreLink {
@@ -22,18 +24,26 @@ export class StoreLink {
     } catch (err) {
       throw new Error(`store.list() failed: ${err?.message ?? err}`, { cause: err });
     }
-    return (packets ?? []).map((p) => (p.cmd === 'pubrel'
+    if (!Array.isArray(packets)) throw new TypeError(`store.list() must give an array of packets, not ${shown(packets)}`);
+    return packets.map((p) => (p?.cmd === 'pubrel'
       ? { publish: { cmd: 'publish', topic: 'pubrel', payload: new Uint8Array(0), qos: 2, messageId: p.messageId }, released: true }
       : { publish: p, released: false }));
   }
 
-  // The request `entry` ({ packet, messageId? }) went out with this packet id.
-  sent(entry, packetId) {
+  // The request `entry` ({ packet, messageId? }) went out with this packet id. `topic`
+  // is what its Topic Alias stood for when it came with an empty topic. Kept without
+  // the alias, which ends with the connection [MQTT-3.3.2-7], so with its full topic.
+  sent(entry, packetId, topic) {
     if (entry.messageId !== undefined && entry.messageId !== packetId) this.#call('del', entry.messageId);
     entry.messageId = packetId;
     const p = entry.packet;
     const payload = typeof p.payload === 'string' ? encoder.encode(p.payload) : p.payload;
-    this.#call('put', { ...p, payload, dup: false, messageId: packetId });
+    const kept = { ...p, topic: topic || p.topic, payload, dup: false, messageId: packetId };
+    if (p.properties?.topicAlias !== undefined) {
+      const { topicAlias, ...properties } = p.properties;
+      kept.properties = properties;
+    }
+    this.#call('put', kept);
   }
 
   released(packetId) {

@@ -19,7 +19,10 @@
 //
 // Each method may return a Promise (an IndexedDB or file store will); the client does
 // not wait for put and del (the packet is already on its way), and it waits for list
-// before its first connection. Errors reach the client's 'error' event.
+// before its first connection. Errors reach the client's 'error' event, and so does
+// each packet from list() that cannot be resent (left in the store: deleting it by
+// its messageId could delete another). A packet put is kept with its full topic and
+// no topicAlias, which ends with its connection.
 //
 // end() keeps what is in flight when the session is to be resumed (clean: false), so
 // that the next client with the store resends it; with clean: true it deletes it.

@@ -92,3 +92,12 @@ test('embedded at 390×844: the tabs switch between the panels', { timeout: 6000
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
   assert.deepEqual(page.errors, []);
 });
+
+test('embedded: devices that cannot start leave the page saying why, not "connected" to an empty broker', { timeout: 60000 }, async () => {
+  const page = await demo.open(`${server.url}/web-demo/?broker=embedded&load=abc`);
+  await page.waitForSelector('#status[data-state="error"]', { timeout: 15000 });
+  await page.locator('#notice', { hasText: /could not start: .*load/ }).waitFor({ timeout: 5000 });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'error', 'still saying why');
+  assert.equal(await page.isVisible('#notice'), true);
+});

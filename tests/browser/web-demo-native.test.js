@@ -108,3 +108,23 @@ test('native: the saved profile connects again after a reload, and 3.1.1 works',
   assert.equal(await retainedCount(), before + 1, 'one SUBSCRIBE after the reconnect');
   assert.deepEqual(page.errors.filter((e) => !/WebSocket/.test(e)), []);
 });
+
+test('native: profiles chosen one right after another leave the page on the last one, with one session', { skip: noMosquitto, timeout: 60000 }, async () => {
+  await connected(page);
+  // In one task, as a double click does: the embedded broker, then Mosquitto again.
+  await page.evaluate(() => {
+    const use = (kind) => [...document.querySelectorAll('#connection .conn-profile')]
+      .find((li) => window.dashboard.profiles.list().find((p) => p.id === li.dataset.id)?.kind === kind)
+      .querySelector('.conn-use').click();
+    use('embedded');
+    use('url');
+  });
+  await page.waitForFunction(() => window.dashboard.session?.profile.kind === 'url', null, { timeout: 10000 });
+  await connected(page);
+  // A session left open on the embedded broker would go on filling the tree with demo/.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  assert.equal(await page.evaluate(() => window.dashboard.tree.get('demo')?.total ?? 0), 0, 'no message from the embedded broker');
+  assert.equal(await page.evaluate(() => window.dashboard.session.broker), null);
+  await pub('native/after-switch', 'here');
+  await findTopic(page, 'native/after-switch');
+});

@@ -348,7 +348,7 @@ struct client_harness {
   void take(const batch& out) {
     const bool was_closed = closed;
     for (const auto& e : out.events) {
-      recorded_event r{e.kind, e.tok, e.code, e.packet_id, e.session_present, e.reason, std::nullopt};
+      recorded_event r{e.kind, e.tok, e.code, e.packet_id, e.session_present, e.text, std::nullopt};
       if (e.packet >= 0) {
         REQUIRE(static_cast<std::size_t>(e.packet) < out.packets.size());
         r.pk = received(out.packets[static_cast<std::size_t>(e.packet)]);

@@ -144,6 +144,19 @@ TEST_CASE("client: stored and released events report a publish's packet id when 
     CHECK(h.expect_event(event_kind::completed).tok == 3);  // QoS 0 has nothing to store
     CHECK(h.no_events());
   }
+  SECTION("a publish that gave a Topic Alias and an empty topic is told its topic, for the store") {
+    h.c->report_store_events(true);
+    h.connect_ok({prop(property_id::topic_alias_maximum, 5)});
+    h.publish(1, "al/x", "set", qos::at_most_once, false, {prop(property_id::topic_alias, 3)});
+    h.expect<publish_packet>();
+    CHECK(h.expect_event(event_kind::completed).tok == 1);
+    h.publish(2, "", "q1", qos::at_least_once, false, {prop(property_id::topic_alias, 3)});
+    h.expect<publish_packet>();
+    CHECK(h.expect_event(event_kind::stored).reason == "al/x");
+    h.publish(3, "al/x", "q1", qos::at_least_once);
+    h.expect<publish_packet>();
+    CHECK(h.expect_event(event_kind::stored).reason.empty());  // the request has its topic
+  }
   SECTION("off by default") {
     h.connect_ok();
     h.publish(1, "t", "q1", qos::at_least_once);

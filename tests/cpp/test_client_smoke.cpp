@@ -330,8 +330,8 @@ TEST_CASE("client smoke: server limits refuse locally", "[client][smoke]") {
   CHECK(s.last(event_kind::failed).code == reason_code::packet_too_large);
   s.publish(3, "t", std::string(100, 'x'), qos::at_most_once);
   CHECK(s.last(event_kind::failed).code == reason_code::packet_too_large);
-  INFO(s.last(event_kind::failed).reason);
-  CHECK(s.last(event_kind::failed).reason.find("64") != std::string::npos);
+  INFO(s.last(event_kind::failed).text);
+  CHECK(s.last(event_kind::failed).text.find("64") != std::string::npos);
   s.publish(4, "t/+", "x", qos::at_most_once);
   CHECK(s.last(event_kind::failed).code == reason_code::protocol_error);
   CHECK(s.sent().empty());

@@ -421,6 +421,84 @@ test('MemoryStore: a second client with the same store and session resends what 
   await subscriber.end();
 });
 
+test('store: a publish made with a Topic Alias and an empty topic is kept with its topic, without the alias, and resent', async (t) => {
+  let holdNext = true;
+  const h = await setup(t, {
+    authorizePublish: (c, m) => {
+      if (m.topic === 'alias/t' && m.payload.length === 8 && holdNext) {  // 'precious': never acknowledged
+        holdNext = false;
+        return new Promise(() => {});
+      }
+      return true;
+    },
+  });
+  const subscriber = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uniqueId('asub') }));
+  const got = [];
+  subscriber.on('message', (topic, payload) => got.push(`${topic} ${payload}`));
+  await subscriber.subscribe('alias/t', { qos: 1 });
+
+  const store = new MemoryStore();
+  const clientId = uniqueId('aliased');
+  const first = h.track(await connectAsync(h.broker.connectLocal(), { clientId, clean: false, store, protocolVersion: 5 }));
+  await first.publish('alias/t', 'set', { qos: 1, properties: { topicAlias: 3 } });
+  const published = first.publish('', 'precious', { qos: 1, properties: { topicAlias: 3 } });
+  await until(() => store.size === 1, 'the publish in the store');
+  const [kept] = store.list();
+  assert.equal(kept.topic, 'alias/t', 'the topic the alias stood for');
+  assert.equal(kept.properties?.topicAlias, undefined, 'no alias: it ends with the connection [MQTT-3.3.2-7]');
+  await first.end(true);
+  await published.catch(() => {});
+
+  const second = h.track(connect(h.broker.connectLocal(), { clientId, clean: false, store, protocolVersion: 5 }));
+  const errors = [];
+  second.on('error', (err) => errors.push(err));
+  await until(() => got.length === 2, 'the kept message resent by the second client');
+  assert.deepEqual(got, ['alias/t set', 'alias/t precious']);
+  await until(() => store.size === 0, 'the store emptied by the PUBACK');
+  assert.deepEqual(errors, []);
+  await second.end();
+  await subscriber.end();
+});
+
+test('store: each message list() gives that cannot be resent is an error event, and stays in the store; the rest are resent', async (t) => {
+  const h = await setup(t);
+  const subscriber = h.track(await connectAsync(h.broker.connectLocal(), { clientId: uniqueId('gsub') }));
+  const got = [];
+  subscriber.on('message', (topic) => got.push(topic));
+  await subscriber.subscribe('g/#', { qos: 1 });
+  const payload = new Uint8Array([1]);
+  const deleted = [];
+  const store = {
+    list: () => [
+      { cmd: 'publish', topic: 'g/1', payload, qos: 1, messageId: 5 },
+      { cmd: 'publish', topic: 'g/twice', payload, qos: 1, messageId: 5 },
+      { cmd: 'publish', topic: 'g/+', payload, qos: 1, messageId: 6 },
+      { cmd: 'publish', topic: 'g/qos0', payload, qos: 0, messageId: 7 },
+      null,
+      { cmd: 'publish', topic: 'g/2', payload, qos: 2, messageId: 8 },
+    ],
+    put() {},
+    del: (id) => deleted.push(id),
+  };
+  const client = h.track(connect(h.broker.connectLocal(), { clientId: uniqueId('garbage'), clean: false, store }));
+  const errors = [];
+  client.on('error', (err) => errors.push(err.message));
+  await until(() => got.length === 2, 'the two good messages resent');
+  assert.deepEqual(got.sort(), ['g/1', 'g/2']);
+  assert.equal(errors.length, 4, errors.join('\n'));
+  assert.match(errors[0], /messageId 5\).*packet identifier 5 is in use/);
+  assert.match(errors[1], /messageId 6\).*wildcard/);
+  assert.match(errors[2], /messageId 7\).*QoS 1 or 2/);
+  assert.match(errors[3], /messageId undefined\)/);
+  await until(() => deleted.includes(8), 'g/2 done');
+  assert.ok(!deleted.includes(6) && !deleted.includes(7), `left in the store: deleted ${deleted}`);
+
+  const nothing = h.track(connect(h.broker.connectLocal(), { clientId: uniqueId('nulls'), store: { list: () => null, put() {}, del() {} } }));
+  const refused = await new Promise((resolve) => nothing.once('error', resolve));
+  assert.match(refused.message, /store.list\(\) must give an array of packets, not null/);
+  await new Promise((resolve) => (nothing.connected ? resolve() : nothing.once('connect', resolve)));
+});
+
 test('manualAck: the PUBACK waits for client.ack(packet)', async (t) => {
   const h = await setup(t);
   const receiver = h.track(await connectAsync(h.broker.connectLocal(), { protocolVersion: 5, clientId: uniqueId('manual'), manualAck: true }));

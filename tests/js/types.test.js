@@ -37,6 +37,15 @@ test('tests/types (every public API, strict) compiles, and each @ts-expect-error
   assert.equal(await typeCheck(['-p', join(typesDir, 'tsconfig.json')], repo), '');
 });
 
+test('the declarations serve a Node project (Node\'s types, no DOM) and a program with neither', async () => {
+  for (const dir of ['node', 'bare']) {
+    const source = readdirSync(join(typesDir, dir)).filter((f) => /\.c?ts$/.test(f))
+      .map((f) => readFileSync(join(typesDir, dir, f), 'utf8')).join('');
+    assert.ok((source.match(/@ts-expect-error/g)?.length ?? 0) >= 1, `${dir} checks a misuse`);
+    assert.equal(await typeCheck(['-p', join(typesDir, dir, 'tsconfig.json')], repo), '', dir);
+  }
+});
+
 // The names of the runtime: each entry's exports, and the members of what it hands out.
 async function runtimeNames() {
   const entries = ['mqtt-wasm', 'mqtt-wasm/codec', 'mqtt-wasm/client', 'mqtt-wasm/broker',

@@ -58,7 +58,13 @@ export function openSession(profile, { onMessage, onEvent, clientId, devices = {
     if (embedded) {
       embedded.devices = await startDevices({ connect: localConnector(embedded.broker, connectAsync), ...devices });
     }
-  })().catch((error) => say('error', `could not start: ${error.message}`, error));
+  })().catch((error) => {
+    // Not half started: without its devices the page would say "connected" to an empty
+    // broker, and hide why.
+    closed = true;
+    client?.end(true);
+    say('error', `could not start: ${error.message}`, error);
+  });
 
   function wire(c) {
     c.on('connect', async (connack) => {

@@ -235,11 +235,11 @@ event& client::state::emit(event_kind kind, token tok, reason_code code, std::in
 }
 
 void client::state::fail_request(token tok, const error& err) {
-  emit(event_kind::failed, tok, err.code).reason = err.reason;
+  emit(event_kind::failed, tok, err.code).text = err.reason;
 }
 
 void client::state::fail_request(token tok, const wire::problem& bad) {
-  emit(event_kind::failed, tok, bad.code).reason = problem_text(bad);
+  emit(event_kind::failed, tok, bad.code).text = problem_text(bad);
 }
 
 bool client::state::read_request(token tok, bytes_view packet, packet_type type, wire::packet_view& view) {

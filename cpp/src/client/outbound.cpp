@@ -58,7 +58,7 @@ void client::state::publish(token tok, const wire::packet_view& p) {
   }
   if (!connected && p.qos == qos::at_most_once && !options.queue_qos0) {
     return fail_request(tok, make_error(reason_code::unspecified_error,
-                                        "PUBLISH: not connected, and QoS 0 messages are not queued (queue_qos0 is off)"));
+                                        "PUBLISH: not connected, and QoS 0 messages wait only with queueQoSZero: true"));
   }
   outbound o;
   o.tok = tok;
@@ -305,7 +305,11 @@ bool client::state::send(std::uint32_t slot, bool again) {
   o.sent = true;
   if (!again) {
     o.order = next_order++;
-    if (o.kind == request_kind::publish && store_events) emit(event_kind::stored, o.tok).packet_id = o.packet_id;
+    if (o.kind == request_kind::publish && store_events) {
+      event& e = emit(event_kind::stored, o.tok);
+      e.packet_id = o.packet_id;
+      if (o.req.view.topic.empty()) e.text = o.req.topic;
+    }
   }
   return true;
 }

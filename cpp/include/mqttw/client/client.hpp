@@ -108,7 +108,9 @@ struct event {
   bool session_present = false;
   // Index into batch::packets, or -1.
   std::int32_t packet = -1;
-  std::string reason;  // for failed
+  // failed: why. stored: the topic, when the request gave an empty one with a Topic
+  // Alias (a store keeps the message without the alias, which ends with the connection).
+  std::string text;
 };
 
 // A packet an event refers to, as it came: its bytes, fixed header included, checked
