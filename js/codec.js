@@ -69,6 +69,7 @@ class Decoder {
   // The packets of the push under way: null until a window or a gathered payload
   // makes the array (readPackets explains why it is made there).
   #packets = null;
+  #failure = null;  // the MqttError of the push that failed, until reset()
 
   constructor(options) {
     options = checkOptions(options);
@@ -91,6 +92,8 @@ class Decoder {
   push(chunk) {
     const bytes = asBytes(chunk);
     if (this.#handle === 0) throw new Error('this decoder has been disposed');
+    // Failed: every push throws again until reset(), an empty one too.
+    if (this.#failure !== null) throw new MqttError(this.#failure.reasonCode, this.#failure.message, { packets: [] });
     this.#packets = null;
     let pos = 0;
     if (this.#gathering) pos = this.#gather(bytes);
@@ -123,7 +126,8 @@ class Decoder {
     const code = b.i32[b.errorWord];
     if (code !== 0) {
       this.#packets = null;
-      throw new MqttError(code, b.errorReason(), { packets });
+      this.#failure = new MqttError(code, b.errorReason(), { packets });
+      throw this.#failure;
     }
 
     const size = b.i32[b.externalSizeWord];
@@ -167,6 +171,7 @@ class Decoder {
 
   /** Forgets buffered bytes and any error; the protocol goes back to the one given. */
   reset() {
+    this.#failure = null;
     if (this.#handle !== 0) boundary.module._mqttw_decoder_reset(this.#handle);
     this.#reader.bridge = false; // a bridge's CONNECT is forgotten with the rest
     this.#gathering = null;
@@ -210,6 +215,8 @@ const writer = new TapeWriter(boundary);
  * CONNECT, whose own protocolVersion decides. Throws MqttError for an invalid packet.
  * @returns {Uint8Array}
  */
+let writing = false;  // encode() is reading a packet into the writer
+
 export function encode(packet, options) {
   let version;
   options = checkOptions(options);
@@ -217,19 +224,27 @@ export function encode(packet, options) {
   else version = checkVersion(options.protocolVersion ?? 4, false);
   const b = boundary;
   let grew = false;
-  for (;;) {
-    writer.begin();
-    try {
-      writer.packet(packet, version);
-      break;
-    } catch (err) {
-      if (err !== OVERFLOW) {
-        if (grew) b.shrinkRequest();
-        throw err;
+  // The writer is one for all: a getter or Proxy of the packet that calls encode()
+  // would write its packet over this one's.
+  if (writing) throw new Error('encode() was called again while it read its packet (from a getter or a Proxy): encode each packet on its own');
+  writing = true;
+  try {
+    for (;;) {
+      writer.begin();
+      try {
+        writer.packet(packet, version);
+        break;
+      } catch (err) {
+        if (err !== OVERFLOW) {
+          if (grew) b.shrinkRequest();
+          throw err;
+        }
+        b.reserveRequest(b.scratchCap * 2 + estimateBytes(packet), b.requestCap * 2);
+        grew = true;
       }
-      b.reserveRequest(b.scratchCap * 2 + estimateBytes(packet), b.requestCap * 2);
-      grew = true;
     }
+  } finally {
+    writing = false;
   }
   const length = b.encode(writer.words);
   b.refresh();

@@ -35,6 +35,14 @@ export function userPropertyValue(key, value) {
   throw invalid(`userProperties.${key} must be a string, a number or an array of them, not ${what}`);
 }
 
+// userProperties as both writers take them: a plain object of name: value or [values]
+// (a Map's or an array's entries would not be its own properties, and go unsent).
+export function checkUserProperties(map) {
+  if (typeof map === 'object' && map !== null && !Array.isArray(map) && !(map instanceof Map)) return;
+  const what = map instanceof Map ? 'a Map' : Array.isArray(map) ? 'an array' : shown(map);
+  throw invalid(`userProperties must be an object of name: value or [values], not ${what}`);
+}
+
 // Adds `value` under `name`, as mqtt-packet gives a property that comes more than once
 // (a PUBLISH's subscription identifiers, a user property's values): an array.
 export function addRepeatable(into, name, value) {

@@ -25,7 +25,7 @@
 // is the wasm's to check on these bytes.
 import { MqttError, shown } from '../errors.js';
 import { isWellFormed } from '../well-formed.js';
-import { invalid, integer, bytesOf, userPropertyValue } from '../packet-fields.js';
+import { invalid, integer, bytesOf, userPropertyValue, checkUserProperties } from '../packet-fields.js';
 import { connectVersion } from '../connect-version.js';
 import { PROPERTY_BY_NAME, BOOL, BYTE, INT16, INT32, VARINT, STRING, BINARY, PAIR } from '../properties.js';
 
@@ -205,7 +205,7 @@ function properties(props, where, v5) {
 
 // { name: value | [values] } as User Property pairs.
 function userProperties(map, id) {
-  if (typeof map !== 'object' || map === null) throw invalid('userProperties must be an object');
+  checkUserProperties(map);
   for (const key in map) {
     if (!Object.hasOwn(map, key)) continue;
     const value = map[key];

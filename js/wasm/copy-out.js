@@ -2,18 +2,23 @@
 //
 // V8 keeps a typed array of up to 64 bytes inside its own object, but gives a bigger
 // one a separate backing store, and that allocation costs about 200 ns
-// (bench/boundary.js: slice() of 64 bytes about 29 ns, of 65 bytes about 210 ns). So, as Node does for Buffer.allocUnsafe, copies of
-// 65 bytes to 4 KiB are views into a shared 8 KiB slab; smaller and larger ones get
-// their own memory. A slab is freed once no view of it is left.
+// (bench/boundary.js: slice() of 64 bytes about 29 ns, of 65 bytes about 210 ns). So in
+// Node, as Node does for Buffer.allocUnsafe, copies of 65 bytes to 4 KiB are views into
+// a shared 8 KiB slab, which Node lets no postMessage detach (slab-node.js); smaller and
+// larger ones get their own memory. A slab is freed once no view of it is left.
+// Browsers cannot protect a slab: transferring one view's buffer to a worker would
+// empty every other view of it, so there every copy has its own memory.
+import { isNode } from '../environment.js';
 import { newBytes } from '../new-bytes.js';
 
 const SLAB_SIZE = 8192;
 const SMALL = 64;
-const POOLED = SLAB_SIZE >>> 1;
+const POOLED = isNode ? SLAB_SIZE >>> 1 : 0;
+const newSlab = isNode ? (await import('./slab-node.js')).newSlab : null;
 
-let slab = new ArrayBuffer(SLAB_SIZE);
-let slabBytes = new Uint8Array(slab);
-let used = 0;
+let slab = null;
+let slabBytes = null;
+let used = SLAB_SIZE;
 
 export function copyOut(u8, start, length) {
   if (length === 0) return new Uint8Array(0); // empty fields, and external payloads' stand-ins: slice costs more
@@ -26,7 +31,7 @@ export function copyOut(u8, start, length) {
     return out;
   }
   if (used + length > SLAB_SIZE) {
-    slab = new ArrayBuffer(SLAB_SIZE);
+    slab = newSlab(SLAB_SIZE);
     slabBytes = new Uint8Array(slab);
     used = 0;
   }

@@ -2,7 +2,7 @@
 // encoder (cpp/bindings/tape.hpp): words into the request area, strings and bytes
 // into the scratch area of wasm memory. Types are checked here, with messages that
 // name the field; the rules of MQTT are checked once, in C++.
-import { invalid, integer, bytesOf, userPropertyValue } from '../packet-fields.js';
+import { invalid, integer, bytesOf, userPropertyValue, checkUserProperties } from '../packet-fields.js';
 import { shown } from '../errors.js';
 import { connectVersion } from '../connect-version.js';
 import { isWellFormed } from '../well-formed.js';
@@ -159,7 +159,7 @@ export class TapeWriter {
 
   // { name: value | [values] } as User Property entries; returns how many.
   userProperties(map, id) {
-    if (typeof map !== 'object' || map === null) throw invalid('userProperties must be an object');
+    checkUserProperties(map);
     let count = 0;
     for (const key in map) {
       if (!Object.hasOwn(map, key)) continue;

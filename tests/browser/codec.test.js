@@ -49,6 +49,27 @@ test('encode and decode a 5.0 PUBLISH with properties in the browser', async () 
   });
 });
 
+test('in the browser, a result\'s buffer transferred to a worker leaves every other result and later call whole', async () => {
+  const result = await tab.evaluate(async () => {
+    const { encode, createDecoder } = window.mqtt;
+    const packet = (topic) => ({ cmd: 'publish', topic, payload: new Uint8Array(200).fill(1) });
+    const earlier = encode(packet('earlier'));
+    const sent = encode(packet('sent'));
+    const size = sent.length;
+    const worker = new Worker(URL.createObjectURL(new Blob(['onmessage = (e) => postMessage(e.data.length)'])));
+    const received = await new Promise((resolve) => {
+      worker.onmessage = (e) => resolve(e.data);
+      worker.postMessage(sent, [sent.buffer]);
+    });
+    worker.terminate();
+    const decode = (bytes) => createDecoder({ protocolVersion: 4 }).push(bytes)[0].topic;
+    const later = [];
+    for (let i = 0; i < 50; i++) later.push(decode(encode(packet(`later/${i}`))));
+    return { received: received === size, sentLength: sent.length, earlier: decode(earlier), bufferOfItsOwn: earlier.buffer.byteLength === earlier.length, later: later.at(-1) };
+  });
+  assert.deepEqual(result, { received: true, sentLength: 0, earlier: 'earlier', bufferOfItsOwn: true, later: 'later/49' });
+});
+
 test('a broker-side decoder takes the protocol level from CONNECT in the browser', async () => {
   const result = await tab.evaluate(() => {
     const { encode, createDecoder } = window.mqtt;

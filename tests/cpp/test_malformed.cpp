@@ -251,3 +251,16 @@ TEST_CASE("errors are sticky until reset, and earlier packets in the chunk are k
   CHECK_FALSE(d.push(view(hex("c0 00")), out));
   CHECK(out.size() == 1);
 }
+
+TEST_CASE("a packet whose first byte is malformed fails at that byte, not once its declared body has come") {
+  for (const char* first : {"00", "c1", "36", "f0"}) {  // type 0, PINGREQ with flags, QoS 3, AUTH in 3.1.1
+    INFO("first byte " << first);
+    decoder d(decoder_options{});
+    std::vector<packet> out;
+    // The first byte and a Remaining Length of 2 MB: nothing more.
+    const auto head = hex(std::string(first) + " 80 80 80 01");
+    const error err = d.push(bytes_view(head.data(), head.size()), out);
+    CHECK(err.code == reason_code::malformed_packet);
+    CHECK(d.buffered() == 0);
+  }
+}

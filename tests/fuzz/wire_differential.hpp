@@ -6,7 +6,9 @@
 // decoder of that version and maximum size. It returns "" when they agree, or what
 // differs:
 //   - frame_size refuses where the decoder does, with the same code, and says "need
-//     more" where the decoder buffers;
+//     more" where the decoder buffers; the decoder refuses a packet whose first
+//     byte is malformed (0x81) at that byte, before its rest has come and before
+//     its size is found too large;
 //   - for a type the direction has, read_packet accepts exactly what the decoder
 //     accepts, except a packet that breaks one of the direction's rules (refused
 //     with 0x82), and refuses with the decoder's reason code; every field it gives
@@ -210,11 +212,17 @@ inline std::string wire_disagreement(bytes_view input, protocol_version version,
     if (bad) {
       if (!bad.text) return "frame_size: a problem without a text";
       if (next != decoded.size()) return "frame_size refused a packet the decoder decoded: " + problem_text(bad);
-      if (err.code != bad.code) return "frame_size said " + problem_text(bad) + ", the decoder " + err.reason;
+      // The decoder says a malformed first byte before the size of a packet too large.
+      const bool first_byte = bad.code == reason_code::packet_too_large && fixed_header_malformed(rest[0], version) &&
+                              err.code == reason_code::malformed_packet;
+      if (err.code != bad.code && !first_byte) return "frame_size said " + problem_text(bad) + ", the decoder " + err.reason;
       return {};
     }
     if (size == 0 || size > rest.size()) {
-      if (next != decoded.size() || err) return "frame_size needs more bytes, the decoder did not: " + err.reason;
+      if (next != decoded.size()) return "frame_size needs more bytes, the decoder decoded the packet";
+      // The decoder refuses an incomplete packet whose first byte is malformed at once.
+      const bool early = fixed_header_malformed(rest[0], version) && err.code == reason_code::malformed_packet;
+      if (err && !early) return "frame_size needs more bytes, the decoder did not: " + err.reason;
       return {};
     }
     const bytes_view frame = rest.first(size);

@@ -148,8 +148,10 @@ test('errors are sticky until reset(), which restores the given protocol', () =>
   });
   // Still the same error, whatever comes, even half a packet; nothing is kept.
   assert.throws(() => d.push(Uint8Array.of(0x30, 0x10, 0x00)), (err) => err.message === first.message);
+  assert.throws(() => d.push(new Uint8Array(0)), (err) => err.message === first.message && err.packets.length === 0, 'an empty push too');
   assert.equal(d.buffered, 0);
   d.reset();
+  assert.deepEqual(d.push(new Uint8Array(0)), [], 'reset: an empty push is nothing again');
   assert.equal(d.protocolVersion, 4, 'back to "read the level from CONNECT"');
   const [p] = d.push(encode({ cmd: 'publish', topic: 'after', payload: 'x' }));
   assert.equal(p.topic, 'after');

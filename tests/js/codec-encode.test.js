@@ -288,3 +288,30 @@ test('the encoder\'s string cache gives the right bytes past its 4,096 entries',
   for (let k = 0; k < 2; k++) assert.throws(() => encode({ cmd: 'publish', topic: 'bad\ud800', payload: '' }), MqttError);
   roundTrip('bad', 3);
 });
+
+test('a result\'s buffer given to postMessage\'s transfer list leaves the other results and later calls whole (Node copies it)', () => {
+  const packet = (topic) => ({ cmd: 'publish', topic, payload: new Uint8Array(200).fill(1) });
+  const earlier = encode(packet('earlier'));
+  const earlierLength = earlier.length;
+  const sent = encode(packet('sent'));
+  assert.ok(sent.length > 64 && sent.length <= 4096, 'a size that is pooled');
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(sent, [sent.buffer]);
+  port1.close();
+  port2.close();
+  const clone = structuredClone(sent, { transfer: [sent.buffer] });
+  assert.deepEqual([...clone], [...sent]);
+  assert.equal(earlier.length, earlierLength);
+  assert.equal(decodeOne(earlier).topic, 'earlier');
+  for (let i = 0; i < 100; i++) assert.equal(decodeOne(encode(packet(`later/${i}`))).topic, `later/${i}`);
+});
+
+test('encode() called from a getter of the packet it is encoding is an Error, not the other packet\'s bytes', () => {
+  const packet = {
+    cmd: 'publish',
+    get topic() { return encode({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'x', qos: 0 }] }) && 'never'; },
+    payload: 'p',
+  };
+  assert.throws(() => encode(packet), /encode\(\) was called again while it read its packet/);
+  assert.equal(decodeOne(encode({ cmd: 'publish', topic: 'after', payload: 'p' })).topic, 'after', 'and the next encode works');
+});

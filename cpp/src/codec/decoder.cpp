@@ -105,8 +105,11 @@ const error& decoder::fail(error err) {
   return error_;
 }
 
-const error* decoder::check_size(std::size_t total) {
+// A packet too large whose first byte is malformed too fails as malformed: that is what
+// a push of its first byte alone finds.
+const error* decoder::check_size(std::uint8_t first_byte, std::size_t total) {
   if (total <= options_.max_packet_size) return nullptr;
+  if (error err = detail::check_first_byte(first_byte, version_)) return &fail(std::move(err));
   return &fail(make_error(reason_code::packet_too_large,
                           "packet of " + std::to_string(total) + " bytes is larger than the maximum of " +
                               std::to_string(options_.max_packet_size) + " bytes"));
@@ -182,7 +185,7 @@ const error& decoder::push(bytes_view bytes, std::vector<packet>& out) {
     }
     if (state == header_state::invalid) return fail(make_error(reason_code::malformed_packet, problem));
     const std::size_t total = header_size + remaining;
-    if (const error* too_large = check_size(total)) return *too_large;
+    if (const error* too_large = check_size(pending_[0], total)) return *too_large;
     std::size_t take = 0;
     while (!bytes_to_take(pending_, header_size, remaining, take)) {
       if (bytes.empty()) return error_;
@@ -203,7 +206,7 @@ const error& decoder::push(bytes_view bytes, std::vector<packet>& out) {
     if (state == header_state::invalid) return fail(make_error(reason_code::malformed_packet, problem));
     if (state == header_state::complete) {
       const std::size_t total = header_size + remaining;
-      if (const error* too_large = check_size(total)) return *too_large;
+      if (const error* too_large = check_size(bytes[0], total)) return *too_large;
       std::size_t take = 0;
       const bool head_known = bytes_to_take(bytes, header_size, remaining, take);
       if (head_known && take <= bytes.size()) {
@@ -213,6 +216,9 @@ const error& decoder::push(bytes_view bytes, std::vector<packet>& out) {
         continue;
       }
     }
+    // Held until the rest comes: unless its first byte says already that it is
+    // malformed (whole packets are checked by take_packet).
+    if (error err = detail::check_first_byte(bytes[0], version_)) return fail(std::move(err));
     pending_.assign(bytes.begin(), bytes.end());
     break;
   }

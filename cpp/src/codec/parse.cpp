@@ -297,7 +297,7 @@ error packet_parser::parse(packet& out) {
 
 }  // namespace
 
-error parse_packet(std::uint8_t first_byte, bytes_view body, protocol_version version, packet& out) {
+error check_first_byte(std::uint8_t first_byte, protocol_version version) {
   const std::uint8_t type_bits = first_byte >> 4;
   const std::uint8_t flags = first_byte & 0x0F;
   if (type_bits == 0) return make_error(reason_code::malformed_packet, "packet type 0 is reserved (section 2.1.2)");
@@ -313,7 +313,12 @@ error parse_packet(std::uint8_t first_byte, bytes_view body, protocol_version ve
                           std::to_string(flags) + ", not " + std::to_string(required_flags(type)) +
                           " [MQTT-2.1.3-1]");
   }
-  return packet_parser(type, flags, body, version).parse(out);
+  return {};
+}
+
+error parse_packet(std::uint8_t first_byte, bytes_view body, protocol_version version, packet& out) {
+  if (auto err = check_first_byte(first_byte, version)) return err;
+  return packet_parser(static_cast<packet_type>(first_byte >> 4), first_byte & 0x0F, body, version).parse(out);
 }
 
 }  // namespace mqttw::detail

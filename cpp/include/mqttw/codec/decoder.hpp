@@ -77,7 +77,7 @@ class decoder {
  private:
   bool take_packet(bytes_view whole, std::size_t header_size, std::vector<packet>& out);
   const error& fail(error err);
-  const error* check_size(std::size_t total);
+  const error* check_size(std::uint8_t first_byte, std::size_t total);
   // The bytes of the packet at the start of `held` to hold before it can be read (its
   // fixed header is known): all of them, or for a PUBLISH with an external payload
   // those before the payload. False when `held` is too short to tell; `take` is then
