@@ -159,6 +159,7 @@ test('bad arguments reject at once, with clear errors, and send nothing', async 
     [() => client.publish('a/+/b', 'x'), MqttError, /wildcard/],
     [() => client.publish('', 'x'), MqttError, /empty/],
     [() => client.publish('a\u0000b', 'x'), MqttError, /U\+0000/],
+    [() => client.publish('a', 'x', { properties: { userProperties: new Map([['k', 'v']]) } }), MqttError, /userProperties must be an object .*not a Map/],
     [() => client.publish(42, 'x'), TypeError, /topic must be a string/],
     [() => client.publish('a', 'x', { qos: 3 }), RangeError, /qos must be 0, 1 or 2/],
     [() => client.publish('a', 'x', { qos: '1' }), RangeError, /qos must be 0, 1 or 2, not "1"$/],

@@ -116,6 +116,8 @@ const REFUSALS = [
   [{ cmd: 'connect', protocolVersion: 5, will: { topic: 'w', properties: { sessionExpiryInterval: 1 } } }, 4, 0x81, /not allowed in the will properties/],
   [{ cmd: 'connect', protocolVersion: 5, properties: { userProperties: 'k=v' } }, 4, 0x81, /userProperties must be an object/],
   [{ cmd: 'connect', protocolVersion: 5, properties: { userProperties: { a: null } } }, 4, 0x81, /userProperties\.a must be a string, a number or an array of them, not null/],
+  [{ cmd: 'publish', topic: 'a', payload: '', properties: { userProperties: new Map([['k', 'v']]) } }, 5, 0x81, /userProperties must be an object of name: value or \[values\], not a Map/],
+  [{ cmd: 'publish', topic: 'a', payload: '', properties: { userProperties: [['k', 'v']] } }, 5, 0x81, /not an array/],
   [{ cmd: 'publish', topic: 'a', payload: '', properties: { userProperties: { b: ['ok', { c: 1 }] } } }, 5, 0x81, /userProperties\.b must be a string, a number or an array of them, not an object/],
   [{ cmd: 'connect', keepalive: 65536 }, 4, 0x81, /keepalive must be an integer from 0 to 65535/],
   [{ cmd: 'nonsense' }, 4, 0x81, /unknown packet cmd "nonsense"/],
