@@ -30,6 +30,9 @@ class string_cache {
   std::string_view text(std::int32_t id) const {
     return {bytes_.data() + entries_[id].offset, entries_[id].length};
   }
+  // Where `s` is, or the empty slot where it would go.
+  std::size_t find_slot(std::string_view s) const;
+  void grow();
 
   std::vector<char> bytes_;          // every cached string, back to back
   std::vector<entry> entries_;       // by id

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { concat } from './concat.js';
 import { createDecoder, encode, MqttError, MAX_PACKET_SIZE } from '../../js/index.js';
+import { boundary } from '../../js/wasm/boundary.js';
 
 const utf8 = (bytes) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 
@@ -414,4 +415,28 @@ test('bad arguments are TypeErrors (RangeErrors for sizes and versions) with rea
     assert.throws(() => d.push(chunk), { name: 'TypeError', message: /push\(\) takes a Uint8Array/ }, String(chunk));
   }
   assert.equal(d.push(encode({ cmd: 'pingreq' })).length, 1, 'a refused argument does not break the decoder');
+});
+
+test('a decoder costs little wasm memory until it sees many strings: 5,000 of them fit in 20 MB', () => {
+  const heap = () => boundary.module.HEAPU8.byteLength;
+  const before = heap();
+  const decoders = [];
+  const publish = encode({ cmd: 'publish', topic: 'a/b', payload: 'x' });
+  for (let i = 0; i < 5000; i++) {
+    const d = createDecoder();
+    assert.equal(d.push(publish)[0].topic, 'a/b');
+    decoders.push(d);
+  }
+  const grown = heap() - before;
+  for (const d of decoders) d.dispose();
+  assert.ok(grown < 20 << 20, `5,000 decoders grew wasm memory by ${(grown / 2 ** 20).toFixed(1)} MB`);
+  // Many strings, past every growth of one decoder's string table: each decoded right.
+  const d = createDecoder({ protocolVersion: 5 });
+  for (let round = 0; round < 2; round++) {
+    for (let i = 0; i < 5000; i++) {
+      const [p] = d.push(encode({ cmd: 'publish', topic: `t/${i}`, payload: 'x', properties: { contentType: `c${i % 700}` } }, { protocolVersion: 5 }));
+      assert.equal(p.topic, `t/${i}`);
+      assert.equal(p.properties.contentType, `c${i % 700}`);
+    }
+  }
 });
