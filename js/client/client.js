@@ -469,7 +469,8 @@ export class MqttClient extends Emitter {
    * AUTH 0x18 is answered; an AUTH 0x00 (a re-authentication done) is shown here too.
    */
   handleAuth(packet, callback) {
-    callback(new Error(`the server sent AUTH (reason code 0x${packet.reasonCode.toString(16)}) and client.handleAuth answers nothing`));
+    if (packet.reasonCode !== 0x18) return callback(null);  // a re-authentication done: nothing to answer
+    callback(new Error('the server sent AUTH 0x18 (Continue authentication) and client.handleAuth answers nothing'));
   }
 
   /**

@@ -136,3 +136,21 @@ test('handleAuth that answers a challenge with nothing is an error event, and no
   assert.ok(err instanceof MqttError && /handleAuth gave no AUTH to answer the server's AUTH 0x18/.test(err.message), err.message);
   assert.deepEqual(sent, ['connect']);
 });
+
+test('the default handleAuth lets a re-authentication\'s AUTH 0x00 pass: no error event', async (t) => {
+  const broker = await createBroker({ sysInterval: 0, enhancedAuth: async () => ({ success: 'ok' }) });
+  t.after(() => broker.close());
+  const client = await connectAsync(broker.connectLocal(), {
+    protocolVersion: 5, reconnectPeriod: 0, properties: { authenticationMethod: 'token', authenticationData: bytes('t1') },
+  });
+  t.after(() => client.end(true));
+  const errors = [];
+  client.on('error', (err) => errors.push(err.message));
+  const received = next(client, 'packetreceive');
+  client.auth({ reasonCode: 0x19, properties: { authenticationData: bytes('t2') } });
+  const [success] = await received;
+  assert.equal(success.reasonCode, 0);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(errors, []);
+  assert.equal(client.connected, true);
+});
