@@ -123,7 +123,7 @@ async function main() {
       receivedAtSample = received;
       lastSample = now;
       expandEarly();
-      $('#page-rate').textContent = `${formatCount(Math.round(pageRate))} msgs/s · ${formatCount(tree.topicCount)} topics`;
+      $('#page-rate').textContent = `${formatCount(Math.round(pageRate))} msgs/s · ${formatCount(tree.topicCount)} topics${notShown()}`;
     }
     treeView.render();
     charts.render(now);
@@ -132,6 +132,11 @@ async function main() {
     health.render(now);
     requestAnimationFrame(frame);
   }
+
+  // The tree's cap: messages on topics beyond it are counted, not stored.
+  const notShown = () => (tree.dropped > 0
+    ? ` · ${tree.dropped.toLocaleString('en')} msgs on more topics not shown (limit ${tree.maxTopics.toLocaleString('en')})`
+    : '');
 
   // A first look with everything open but $SYS (the broker panel shows it), while there
   // are few enough topics to read.

@@ -27,9 +27,7 @@ export function serverProfile(server) {
 /** A profile's fields checked; throws an Error with a message for the form. */
 export function checkProfile(p) {
   const url = String(p.url ?? '').trim();
-  if (!/^wss?:\/\/[^/\s]+/i.test(url)) {
-    throw new Error(`the URL must start with ws:// or wss:// and name a host, such as ws://127.0.0.1:9001, got "${url}"`);
-  }
+  checkUrl(url);
   const protocolVersion = Number(p.protocolVersion ?? 5);
   if (protocolVersion !== 4 && protocolVersion !== 5) throw new Error('the protocol must be 3.1.1 or 5.0');
   return {
@@ -41,6 +39,28 @@ export function checkProfile(p) {
     password: p.password ? String(p.password) : '',
     protocolVersion,
   };
+}
+
+// The URL as the client will read it (new URL()), so that a profile that passes here does
+// not fail later with a vaguer message; the port and spaces are named, since URL only
+// says "Invalid URL".
+function checkUrl(url) {
+  const authority = /^wss?:\/\/([^/?#]*)/i.exec(url)?.[1];
+  // The host (an IPv6 address in brackets, or up to a ':') and the port after it, if any.
+  const [, host, port] = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(authority?.slice(authority.lastIndexOf('@') + 1) ?? '') ?? [];
+  if (!host) {
+    throw new Error(`the URL must start with ws:// or wss:// and name a host, such as ws://127.0.0.1:9001, got "${url}"`);
+  }
+  if (/\s/.test(url)) throw new Error(`the URL must not contain spaces, got "${url}"`);
+  if (port && !/^[0-9]+$/.test(port)) throw new Error(`the port "${port}" in "${url}" is not a number`);
+  if (port && (Number(port) < 1 || Number(port) > 65535)) {
+    throw new Error(`the port must be from 1 to 65535, got ${port} in "${url}"`);
+  }
+  try {
+    new URL(url);
+  } catch {
+    throw new Error(`"${url}" is not a valid URL, such as ws://127.0.0.1:9001`);
+  }
 }
 
 export class Profiles {

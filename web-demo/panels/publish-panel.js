@@ -7,6 +7,9 @@
 //   panel.useTopic(path)   fills the topic fields (the app calls it on selection)
 //   panel.render()         refreshes the preview when the tree moved
 import { topicMatchesFilter } from 'mqtt-wasm';
+// The package's own filter check (not a public export; the module topicMatchesFilter
+// comes from).
+import { isValidFilter } from '../../js/topic-match.js';
 import { escapeHtml } from '../lib/format.js';
 
 const PREVIEW_LIMIT = 50;
@@ -107,10 +110,13 @@ export function mountPublishPanel(element, { tree, session }) {
       const now = Date.now();
       if (previewFor && previewFor.filter === filter && (previewFor.version === tree.version || now - previewFor.at < 1000)) return;
       previewFor = { filter, version: tree.version, at: now };
-      affected = filter ? retainedMatching(tree, filter) : [];
+      const problem = filter ? clearProblem(filter) : '';
+      affected = filter && !problem ? retainedMatching(tree, filter) : [];
       clearButton.disabled = affected.length === 0;
       clearButton.textContent = `Clear ${affected.length} retained message${affected.length === 1 ? '' : 's'}`;
+      preview.classList.toggle('bad', problem !== '');
       if (!filter) preview.textContent = 'Type a topic or a filter (+ and #) to see which retained messages it clears.';
+      else if (problem) preview.textContent = problem;
       else if (affected.length === 0) preview.textContent = 'No retained message seen under it.';
       else {
         const shown = affected.slice(0, PREVIEW_LIMIT).map((t) => `<li>${escapeHtml(t)}</li>`).join('');
@@ -119,6 +125,17 @@ export function mountPublishPanel(element, { tree, session }) {
       }
     },
   };
+}
+
+// Why the filter cannot clear anything, or '' when it can.
+function clearProblem(filter) {
+  // Brokers refuse a client's publish there (ours and Mosquitto: "Not authorized").
+  if (filter.startsWith('$SYS')) return '$SYS topics belong to the broker: it publishes them and does not let clients clear them.';
+  if (isValidFilter(filter)) return '';
+  if (filter.split('/').some((level) => level !== '#' && level !== '+' && /[#+]/.test(level))) {
+    return 'Not a valid filter: + and # must each be a whole level, as in a/+/c or a/#.';
+  }
+  return 'Not a valid filter: # must be the last level, as in a/b/#.';
 }
 
 // Retained topics the dashboard has seen that the filter matches.

@@ -8,7 +8,7 @@
 //
 // Exit status: 0 after a signal (everything closed), 1 when it cannot start (a port in
 // use: one line on stderr naming the port, what it is for and the flag to change it),
-// 2 for a bad flag.
+// 2 for a bad flag (two of --port, --ws-port and --mqtt-port on one port too).
 import { parseStartArgs, help, UsageError } from './args.js';
 import { waitForSignal } from '../../js/node/cli-signal.js';
 import { hostForUrl } from '../../js/node/url-host.js';

@@ -80,6 +80,11 @@ export class TopicTree {
     this.dropped = 0; // messages not stored because maxTopics was reached
   }
 
+  /** The cap on nodeCount. */
+  get maxTopics() {
+    return this.#maxTopics;
+  }
+
   /** The number of nodes (topics and the levels above them). */
   get nodeCount() {
     return this.#nodes.size;
