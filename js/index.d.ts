@@ -761,3 +761,12 @@ export function connect(options?: ClientOptions): MqttClient;
 /** Resolves once CONNACK accepted the connection; rejects with the first failure's error (ClientError), after ending the client. */
 export function connectAsync(target: ConnectTarget | undefined, options?: ClientOptions): Promise<MqttClient>;
 export function connectAsync(options?: ClientOptions): Promise<MqttClient>;
+
+/** The same API as one object, for MQTT.js's habit: `import mqtt from 'mqtt-wasm'; mqtt.connect(url)`. */
+declare const api: {
+  createDecoder: typeof createDecoder; encode: typeof encode; MAX_PACKET_SIZE: typeof MAX_PACKET_SIZE;
+  MqttError: typeof MqttError; REASON_CODES: typeof REASON_CODES; reasonCodeName: typeof reasonCodeName;
+  topicMatchesFilter: typeof topicMatchesFilter; createBroker: typeof createBroker; connect: typeof connect;
+  connectAsync: typeof connectAsync; MqttClient: typeof MqttClient; MemoryStore: typeof MemoryStore;
+};
+export default api;

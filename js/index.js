@@ -12,3 +12,7 @@ export { createBroker } from './broker/broker.js';
 export { connect, connectAsync } from './client/connect.js';
 export { MqttClient } from './client/client.js';
 export { MemoryStore } from './client/store.js';
+
+// MQTT.js's default import works too: `import mqtt from 'mqtt-wasm'; mqtt.connect(url)`.
+import * as api from './index.js';
+export default api;

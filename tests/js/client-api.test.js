@@ -7,7 +7,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
-import { createBroker, connect, connectAsync, MemoryStore, MqttError, encode, createDecoder } from '../../js/index.js';
+import mqttWasm, { createBroker, connect, connectAsync, MemoryStore, MqttError, encode, createDecoder } from '../../js/index.js';
 import { backoffDelay, backoffCap } from '../../js/client/reconnect.js';
 import { WorkerTimers, clientTimers } from '../../js/client/keepalive-timer.js';
 import { PacketTap } from '../../js/client/packet-tap.js';
@@ -785,4 +785,15 @@ test('store, QoS 2: after PUBREC the store holds the PUBREL only, and the next c
   const after = seen.slice(before).map((p) => [p.cmd, p.messageId]);
   assert.deepEqual(after, [['connect', undefined], ['pubrel', messageId]], 'only the PUBREL is sent again, not the message');
   await second.end(true);
+});
+
+test('the default import is the whole API, as MQTT.js\'s is: mqtt.connectAsync, mqtt.createBroker, ...', async () => {
+  assert.deepEqual(Object.keys(mqttWasm).filter((k) => k !== 'default').sort(),
+    ['MAX_PACKET_SIZE', 'MemoryStore', 'MqttClient', 'MqttError', 'REASON_CODES', 'connect', 'connectAsync',
+      'createBroker', 'createDecoder', 'encode', 'reasonCodeName', 'topicMatchesFilter']);
+  const broker = await mqttWasm.createBroker({ sysInterval: 0 });
+  const client = await mqttWasm.connectAsync(broker.connectLocal());
+  assert.ok(client instanceof mqttWasm.MqttClient);
+  await client.endAsync();
+  await broker.close();
 });
