@@ -7,26 +7,15 @@
 //     clears it again by filter, after listing what it will clear;
 //   - the same page at a phone's size (390×844) switches panels with its tabs.
 // Screenshots: build/test-output/web-demo/embedded-*.png.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStaticServer } from './static-server.js';
-import { startDashboardBrowser, connected, findTopic, PHONE } from './web-demo-page.js';
-let server;
-let demo;
-
-before(async () => {
-  server = await startStaticServer();
-  demo = await startDashboardBrowser();
-});
-after(async () => {
-  await demo?.close();
-  await server?.close();
-});
+import { staticDashboard, connected, findTopic, PHONE } from './web-demo-page.js';
+const ctx = staticDashboard();
 
 test('embedded: the page runs its own broker and devices, plots a field and publishes', { timeout: 90000 }, async () => {
-  const config = await (await fetch(`${server.url}/web-demo/demo-config.json`)).json();
+  const config = await (await fetch(`${ctx.server.url}/web-demo/demo-config.json`)).json();
   assert.equal(config.ws, null, 'the static file: no broker behind it');
-  const page = await demo.open(`${server.url}/web-demo/`);
+  const page = await ctx.demo.open(`${ctx.server.url}/web-demo/`);
   assert.match(await connected(page), /embedded broker/);
 
   // The simulated devices, in the tree.
@@ -70,23 +59,23 @@ test('embedded: the page runs its own broker and devices, plots a field and publ
   await page.locator('#publish .pub-clear-result', { hasText: 'cleared 1 retained message' }).waitFor({ timeout: 5000 });
   await page.waitForFunction(() => window.dashboard.tree.get('panel/test/light').retained === false, null, { timeout: 5000 });
   await page.fill('#tree input', '');
-  await demo.screenshot(page, 'embedded-1280x800');
+  await ctx.demo.screenshot(page, 'embedded-1280x800');
   assert.deepEqual(page.errors, []);
 });
 
 test('embedded at 390×844: the tabs switch between the panels', { timeout: 60000 }, async () => {
-  const page = await demo.open(`${server.url}/web-demo/`, PHONE);
+  const page = await ctx.demo.open(`${ctx.server.url}/web-demo/`, PHONE);
   await connected(page);
   await page.waitForFunction(() => window.dashboard.tree.topicCount > 5, null, { timeout: 15000 });
   assert.equal(await page.isVisible('#tree'), true);
   assert.equal(await page.isVisible('#publish'), false, 'one panel at a time');
-  await demo.screenshot(page, 'embedded-390x844-topics');
+  await ctx.demo.screenshot(page, 'embedded-390x844-topics');
   await page.click('.tabs button[data-tab=publish]');
   assert.equal(await page.isVisible('#publish'), true);
   assert.equal(await page.isVisible('#tree'), false);
   await page.click('.tabs button[data-tab=broker]');
   await page.locator('#health .health-cell[data-stat=clients] dd', { hasText: /^[1-9]/ }).waitFor({ timeout: 10000 });
-  await demo.screenshot(page, 'embedded-390x844-broker');
+  await ctx.demo.screenshot(page, 'embedded-390x844-broker');
   // Nothing wider than the screen.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
@@ -94,7 +83,7 @@ test('embedded at 390×844: the tabs switch between the panels', { timeout: 6000
 });
 
 test('embedded: devices that cannot start leave the page saying why, not "connected" to an empty broker', { timeout: 60000 }, async () => {
-  const page = await demo.open(`${server.url}/web-demo/?broker=embedded&load=abc`);
+  const page = await ctx.demo.open(`${ctx.server.url}/web-demo/?broker=embedded&load=abc`);
   await page.waitForSelector('#status[data-state="error"]', { timeout: 15000 });
   await page.locator('#notice', { hasText: /could not start: .*load/ }).waitFor({ timeout: 5000 });
   await new Promise((resolve) => setTimeout(resolve, 1500));

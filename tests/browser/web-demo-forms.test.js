@@ -5,25 +5,14 @@
 //   - clearing retained messages: an invalid filter says why it is invalid, and $SYS
 //     (the broker's own topics) is not offered for clearing;
 //   - past the topic tree's cap, the line at the top says how many messages are not shown.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStaticServer } from './static-server.js';
-import { startDashboardBrowser, connected } from './web-demo-page.js';
+import { staticDashboard, connected } from './web-demo-page.js';
 
-let server;
-let demo;
-
-before(async () => {
-  server = await startStaticServer();
-  demo = await startDashboardBrowser();
-});
-after(async () => {
-  await demo?.close();
-  await server?.close();
-});
+const ctx = staticDashboard();
 
 test('connection form: a bad port or a space is refused at once, and nothing is saved', { timeout: 60000 }, async () => {
-  const page = await demo.open(`${server.url}/web-demo/`);
+  const page = await ctx.demo.open(`${ctx.server.url}/web-demo/`);
   assert.match(await connected(page), /embedded broker/);
   await page.click('#status');
   const cases = [
@@ -55,7 +44,7 @@ async function clearPreview(page, filter, text) {
 }
 
 test('clear retained: an invalid filter says why it is invalid', { timeout: 60000 }, async () => {
-  const page = await demo.open(`${server.url}/web-demo/`);
+  const page = await ctx.demo.open(`${ctx.server.url}/web-demo/`);
   await connected(page);
   const button = page.locator('#publish .pub-clear button');
   const lastLevel = 'Not a valid filter: # must be the last level, as in a/b/#.';
@@ -72,7 +61,7 @@ test('clear retained: an invalid filter says why it is invalid', { timeout: 6000
 });
 
 test('clear retained: $SYS topics, retained in the tree, are not offered for clearing', { timeout: 60000 }, async () => {
-  const page = await demo.open(`${server.url}/web-demo/`);
+  const page = await ctx.demo.open(`${ctx.server.url}/web-demo/`);
   await connected(page);
   await page.waitForFunction(() => {
     const retained = (n) => n.retained || [...n.children.values()].some(retained);
@@ -87,7 +76,7 @@ test('clear retained: $SYS topics, retained in the tree, are not offered for cle
 });
 
 test('topic tree cap: the line at the top says how many messages are not shown', { timeout: 60000 }, async () => {
-  const page = await demo.open(`${server.url}/web-demo/`);
+  const page = await ctx.demo.open(`${ctx.server.url}/web-demo/`);
   await connected(page);
   assert.doesNotMatch(await page.textContent('#page-rate'), /not shown/);
   const dropped = await page.evaluate(() => {

@@ -6,9 +6,13 @@
 //   await findTopic(page, topic)     types it in the tree's search box and waits for its row
 //   await demo.screenshot(page, name)
 //   await demo.close()
+//   const ctx = staticDashboard()    web-demo/ served as static files and one browser,
+//                                    around a test file's tests: ctx.server, ctx.demo
+import { before, after } from 'node:test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from './chromium.js';
+import { startStaticServer } from './static-server.js';
 
 export const OUTPUT = fileURLToPath(new URL('../../build/test-output/web-demo/', import.meta.url));
 export const DESKTOP = { width: 1280, height: 800 };
@@ -38,6 +42,20 @@ export async function startDashboardBrowser() {
     },
     close: () => chromium.close(),
   };
+}
+
+/** Starts the static server and the browser before the file's tests, stops them after. */
+export function staticDashboard() {
+  const ctx = { server: null, demo: null };
+  before(async () => {
+    ctx.server = await startStaticServer();
+    ctx.demo = await startDashboardBrowser();
+  });
+  after(async () => {
+    await ctx.demo?.close();
+    await ctx.server?.close();
+  });
+  return ctx;
 }
 
 /** Waits until the status line says connected; resolves its text. */
